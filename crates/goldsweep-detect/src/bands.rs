@@ -60,7 +60,12 @@ impl BandSet {
         let mut roles: Vec<BandRole> = roles.into_iter().collect();
         roles.sort();
         roles.dedup();
-        let required = [BandRole::Blue, BandRole::Green, BandRole::Red, BandRole::Nir];
+        let required = [
+            BandRole::Blue,
+            BandRole::Green,
+            BandRole::Red,
+            BandRole::Nir,
+        ];
         required
             .iter()
             .all(|r| roles.contains(r))

@@ -1,6 +1,30 @@
-//! Pure change-detection kernels for goldsweep (no GDAL, no I/O).
-#![forbid(unsafe_code)]
+//! Pure change-detection kernels for goldsweep: no GDAL, no I/O, only arrays.
+//!
+//! The concepts, in the order the pipeline uses them:
+//!
+//! - [`BandRole`], [`BandSet`], [`TileData`] — reflectance of both dates for one window, bands by
+//!   role, with a validity mask.
+//! - [`normalise`] — relative radiometric normalisation of the after date onto the before date
+//!   and the scene-adaptive change threshold ([`normalise::SceneFit`], fitted on a sample).
+//! - [`indices`] — NDVI, MNDWI/NDWI, BSI and the visible bare proxy.
+//! - [`evidence`] — per-pixel change magnitude, index deltas and change group (land / water).
+//! - [`morphology`] — 3 × 3 clean-up that keeps one-pixel tracks.
+//! - [`label`] — 8-connected fragments with mergeable [`object_stats::ObjectStats`].
+//! - [`classify`] — rule-based [`ChangeClass`] per object.
+//! - [`threshold`] — Otsu and robust statistics.
+//! - [`tile`] — the whole per-tile kernel, as benchmarked.
+#![deny(unsafe_code)]
 
 mod bands;
+pub mod classify;
+pub mod evidence;
+pub mod indices;
+pub mod label;
+pub mod morphology;
+pub mod normalise;
+pub mod object_stats;
+pub mod threshold;
+pub mod tile;
 
 pub use bands::{BandRole, BandSet, TileData};
+pub use classify::ChangeClass;

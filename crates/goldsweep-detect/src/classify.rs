@@ -1,0 +1,183 @@
+//! Rule-based classes of change objects, from their mean evidence and shape.
+
+use crate::evidence::group;
+use crate::object_stats::ObjectStats;
+
+/// What a change object most likely is on the ground. The numeric codes are the values of
+/// the change raster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeClass {
+    /// Fresh bare rock or soil that brightened: waste rock, tailings, a heap of leached ore.
+    SpoilHeap = 1,
+    /// New open water: a leach or settling pond, a flooded pit (or, away from mines, a farm pond).
+    LeachPond = 2,
+    /// A long, narrow strip turned bare: a new track or haul road.
+    AccessTrack = 3,
+    /// Vegetation removed without a bright bare surface: clearing, topsoil stripping.
+    VegetationLoss = 4,
+    /// Any other significant change (built-up, crops, water loss, unexplained).
+    OtherChange = 5,
+}
+
+impl ChangeClass {
+    pub const ALL: [ChangeClass; 5] = [
+        ChangeClass::SpoilHeap,
+        ChangeClass::LeachPond,
+        ChangeClass::AccessTrack,
+        ChangeClass::VegetationLoss,
+        ChangeClass::OtherChange,
+    ];
+
+    /// Value in the change raster.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeClass::SpoilHeap => "spoil_heap",
+            ChangeClass::LeachPond => "leach_pond",
+            ChangeClass::AccessTrack => "access_track",
+            ChangeClass::VegetationLoss => "vegetation_loss",
+            ChangeClass::OtherChange => "other_change",
+        }
+    }
+
+    /// Whether the class is typical evidence of mining (everything but `other_change`).
+    pub fn is_mining_evidence(self) -> bool {
+        self != ChangeClass::OtherChange
+    }
+}
+
+/// Thresholds of the class rules.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct ClassParams {
+    /// ΔNDVI at or below which vegetation counts as lost.
+    pub ndvi_loss: f32,
+    /// Rise of the bare-soil index that counts as new bare ground.
+    pub bare_gain: f32,
+    /// Bare-soil index of the after date above which the surface is bare.
+    pub bare_after: f32,
+    /// Brightening (mean reflectance) that separates fresh spoil from cleared ground.
+    pub brightening: f32,
+    /// Widest object (metres) that can be a track.
+    pub track_max_width_m: f64,
+    /// Shortest track (metres).
+    pub track_min_length_m: f64,
+    /// Lowest length / width ratio of a track.
+    pub track_min_elongation: f64,
+}
+
+impl Default for ClassParams {
+    fn default() -> ClassParams {
+        ClassParams {
+            ndvi_loss: -0.12,
+            bare_gain: 0.05,
+            bare_after: 0.0,
+            brightening: 0.03,
+            track_max_width_m: 25.0,
+            track_min_length_m: 100.0,
+            track_min_elongation: 5.0,
+        }
+    }
+}
+
+/// Classifies an object. `pixel_size_m` is the side of a pixel in metres.
+pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> ChangeClass {
+    if stats.group == group::WATER {
+        return ChangeClass::LeachPond;
+    }
+    let e = stats.mean();
+    let vegetation_lost = e.d_ndvi <= p.ndvi_loss;
+    let turned_bare = e.bare_after >= p.bare_after && (e.d_bare >= p.bare_gain || vegetation_lost);
+    if turned_bare {
+        let shape = stats.shape();
+        let width_m = shape.width * pixel_size_m;
+        let length_m = shape.length * pixel_size_m;
+        if width_m <= p.track_max_width_m
+            && length_m >= p.track_min_length_m
+            && shape.elongation >= p.track_min_elongation
+        {
+            return ChangeClass::AccessTrack;
+        }
+        if e.d_bright >= p.brightening {
+            return ChangeClass::SpoilHeap;
+        }
+        return ChangeClass::VegetationLoss;
+    }
+    if vegetation_lost {
+        return ChangeClass::VegetationLoss;
+    }
+    ChangeClass::OtherChange
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object_stats::Evidence;
+
+    fn object(cells: &[(u64, u64)], g: u8, ev: Evidence) -> ObjectStats {
+        let mut s = ObjectStats::pixel(g, cells[0].0, cells[0].1, ev);
+        for &(r, c) in &cells[1..] {
+            s.merge(&ObjectStats::pixel(g, r, c, ev));
+        }
+        s
+    }
+
+    const SPOIL: Evidence = Evidence {
+        magnitude: 8.0,
+        d_ndvi: -0.5,
+        d_bare: 0.4,
+        d_water: -0.1,
+        bare_after: 0.1,
+        water_after: -0.3,
+        d_bright: 0.12,
+    };
+
+    #[test]
+    fn blob_is_spoil_and_line_is_track() {
+        let blob: Vec<_> = (0..6).flat_map(|r| (0..6).map(move |c| (r, c))).collect();
+        assert_eq!(
+            classify(&object(&blob, 1, SPOIL), 10.0, &ClassParams::default()),
+            ChangeClass::SpoilHeap
+        );
+        let line: Vec<_> = (0..30).map(|c| (3, c)).collect();
+        assert_eq!(
+            classify(&object(&line, 1, SPOIL), 10.0, &ClassParams::default()),
+            ChangeClass::AccessTrack
+        );
+        // The same line at 1 m pixels is only 30 m long: not a track.
+        assert_ne!(
+            classify(&object(&line, 1, SPOIL), 1.0, &ClassParams::default()),
+            ChangeClass::AccessTrack
+        );
+    }
+
+    #[test]
+    fn water_clearing_and_other() {
+        let blob: Vec<_> = (0..4).flat_map(|r| (0..4).map(move |c| (r, c))).collect();
+        assert_eq!(
+            classify(&object(&blob, 2, SPOIL), 10.0, &ClassParams::default()),
+            ChangeClass::LeachPond
+        );
+        let clearing = Evidence {
+            d_bright: 0.0,
+            ..SPOIL
+        };
+        assert_eq!(
+            classify(&object(&blob, 1, clearing), 10.0, &ClassParams::default()),
+            ChangeClass::VegetationLoss
+        );
+        let greening = Evidence {
+            d_ndvi: 0.3,
+            d_bare: -0.2,
+            bare_after: -0.2,
+            ..SPOIL
+        };
+        assert_eq!(
+            classify(&object(&blob, 1, greening), 10.0, &ClassParams::default()),
+            ChangeClass::OtherChange
+        );
+    }
+}
