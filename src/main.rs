@@ -1,3 +1,38 @@
-fn main() {
-    println!("Hello, world!");
+//! The `goldsweep` command: arguments → resolved settings → pipeline, with exit codes
+//! 0 (done), 2 (bad input: the message names the file and the problem) and 1 (anything else).
+
+mod args;
+mod commands;
+mod settings;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// An error the user's input caused (exit code 2).
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let bad_input = e.downcast_ref::<BadInput>().is_some()
+                || e.downcast_ref::<goldsweep_pipeline::SweepError>()
+                    .is_some_and(|s| s.is_bad_input())
+                || e.downcast_ref::<goldsweep_eval::EvalError>().is_some();
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("goldsweep: error: {msg}");
+            ExitCode::from(if bad_input { 2 } else { 1 })
+        }
+    }
 }

@@ -1,14 +1,217 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! The goldsweep pipeline: from an aligned scene pair and a mine catalogue to ranked,
+//! explained candidates on disk.
+//!
+//! ```text
+//! ScenePair ──► fit_pass (stratified sample: normalisation + threshold)
+//!           ──► detect_pass (tiles in parallel: evidence → clean-up → fragments)
+//!           ──► seam_stitch (union-find across tile seams → objects)
+//!           ──► candidates (MMU, class, outline, catalogue relation, score, rank, id)
+//!           ──► outputs (candidates.geojson, objects.geojson, change.tif, run.json)
+//! ```
+//!
+//! Results do not depend on the tile size or the thread count: tiles are read with a halo wide
+//! enough for the neighbourhood operations, objects are stitched exactly, object features are
+//! integer sums, and every collection is ordered by scene position before it is used.
+
+pub mod candidates;
+pub mod detect_pass;
+pub mod error;
+pub mod fit_pass;
+pub mod footprint;
+pub mod outputs;
+pub mod score;
+pub mod seam_stitch;
+pub mod tile_plan;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use goldsweep_catalogue::{Catalogue, FieldMap};
+use goldsweep_detect::classify::ClassParams;
+use goldsweep_detect::evidence::EvidenceParams;
+use goldsweep_detect::normalise::{FitParams, SceneFit};
+use goldsweep_raster::{Scene, SceneOptions, ScenePair};
+use serde_json::json;
+
+pub use candidates::{Candidate, M2_PER_MU};
+pub use error::SweepError;
+
+/// Everything a sweep needs, resolved.
+#[derive(Debug, Clone)]
+pub struct SweepSettings {
+    pub before: PathBuf,
+    pub after: PathBuf,
+    pub before_options: SceneOptions,
+    pub after_options: SceneOptions,
+    pub catalogue: Option<PathBuf>,
+    pub fields: FieldMap,
+    pub out_dir: PathBuf,
+    /// Tile side in pixels.
+    pub tile_size: usize,
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    /// Distance within which a mine counts as near, m.
+    pub near_m: f64,
+    /// Smallest object kept, m².
+    pub min_area_m2: f64,
+    /// Smallest object kept, pixels.
+    pub min_pixels: u64,
+    pub fit: FitParams,
+    pub evidence: EvidenceParams,
+    pub classes: ClassParams,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl SweepSettings {
+    /// Settings with the defaults for everything but the inputs and the output folder.
+    pub fn new(before: PathBuf, after: PathBuf, out_dir: PathBuf) -> SweepSettings {
+        SweepSettings {
+            before,
+            after,
+            before_options: SceneOptions::default(),
+            after_options: SceneOptions::default(),
+            catalogue: None,
+            fields: FieldMap::default(),
+            out_dir,
+            tile_size: 512,
+            threads: 0,
+            near_m: 300.0,
+            min_area_m2: 200.0,
+            min_pixels: 3,
+            fit: FitParams::default(),
+            evidence: EvidenceParams::default(),
+            classes: ClassParams::default(),
+        }
     }
+}
+
+/// What a finished sweep reports back.
+#[derive(Debug, Clone)]
+pub struct SweepReport {
+    pub candidates: Vec<Candidate>,
+    pub fit: SceneFit,
+    pub outputs: Vec<PathBuf>,
+    pub manifest: serde_json::Value,
+}
+
+/// Runs a whole sweep and writes its outputs into `settings.out_dir`.
+pub fn sweep(settings: &SweepSettings) -> Result<SweepReport, SweepError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()
+        .map_err(|e| SweepError::Fit(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| run(settings))
+}
+
+fn run(settings: &SweepSettings) -> Result<SweepReport, SweepError> {
+    let t0 = Instant::now();
+    let before = Scene::open(&settings.before, &settings.before_options)?;
+    let after = Scene::open(&settings.after, &settings.after_options)?;
+    let pair = ScenePair::new(before.clone(), after.clone())?;
+    let grid = pair.grid().clone();
+    let work_crs = candidates::work_crs(&grid)?;
+    let catalogue = match &settings.catalogue {
+        Some(path) => Catalogue::read(path, &work_crs, &settings.fields)?,
+        None => Catalogue::empty(),
+    };
+    let t_open = t0.elapsed();
+
+    let fit = fit_pass::fit_scene(&pair, &settings.fit)?;
+    let t_fit = t0.elapsed();
+
+    let plan = detect_pass::plan(&pair, settings.tile_size);
+    let tiles = detect_pass::detect_all(&pair, &plan, &fit, &settings.evidence)?;
+    let valid: u64 = tiles.iter().map(|t| t.valid_pixels).sum();
+    if valid == 0 {
+        return Err(SweepError::NoValidPixels {
+            before: settings.before.clone(),
+            after: settings.after.clone(),
+            found: 0,
+        });
+    }
+    let t_detect = t0.elapsed();
+
+    let stitched = seam_stitch::stitch(&plan, &tiles);
+    let object_settings = candidates::ObjectSettings {
+        min_area_m2: settings.min_area_m2,
+        min_pixels: settings.min_pixels,
+        near_m: settings.near_m,
+        classes: settings.classes,
+    };
+    let (cands, class_of) = candidates::build_candidates(
+        &grid,
+        &work_crs,
+        &tiles,
+        &stitched,
+        &catalogue,
+        fit.magnitude_threshold,
+        &object_settings,
+    )?;
+    let t_objects = t0.elapsed();
+
+    let mut staging = outputs::Staging::new(&settings.out_dir)?;
+    staging.write_text(outputs::CANDIDATES, &outputs::candidates_geojson(&cands))?;
+    staging.write_text(outputs::OBJECTS, &outputs::objects_geojson(&cands))?;
+    outputs::write_change_raster(&mut staging, &grid, &tiles, &stitched, &class_of)?;
+    let t_write = t0.elapsed();
+
+    let mut per_class = serde_json::Map::new();
+    for c in &cands {
+        let e = per_class.entry(c.class.name()).or_insert(json!(0));
+        *e = json!(e.as_u64().unwrap_or(0) + 1);
+    }
+    let manifest = json!({
+        "goldsweep": env!("CARGO_PKG_VERSION"),
+        "gdal": gdal::version::version_info("RELEASE_NAME"),
+        "proj": goldsweep_catalogue::proj_version(),
+        "inputs": {
+            "before": before.describe(),
+            "after": after.describe(),
+            "catalogue": catalogue.describe(),
+        },
+        "grid": {
+            "width": grid.width,
+            "height": grid.height,
+            "geo_transform": grid.geo_transform,
+            "crs_wkt": grid.crs_wkt,
+            "work_crs": if work_crs == grid.crs_wkt { "scene CRS".to_string() } else { work_crs.clone() },
+            "bands": pair.bands().roles().iter().map(|r| r.name()).collect::<Vec<_>>(),
+            "swir": pair.bands().has_swir(),
+        },
+        "parameters": {
+            "tile_size": plan.tile_size,
+            "halo": plan.halo,
+            "threads": rayon::current_num_threads(),
+            "near_m": settings.near_m,
+            "min_area_m2": settings.min_area_m2,
+            "min_pixels": settings.min_pixels,
+            "fit": settings.fit,
+            "evidence": settings.evidence,
+            "classes": settings.classes,
+        },
+        "fit": fit,
+        "results": {
+            "tiles": plan.len(),
+            "valid_pixels": valid,
+            "objects_before_mmu": stitched.objects.len(),
+            "candidates": cands.len(),
+            "per_class": per_class,
+        },
+        "timings_s": {
+            "open": t_open.as_secs_f64(),
+            "fit": (t_fit - t_open).as_secs_f64(),
+            "detect": (t_detect - t_fit).as_secs_f64(),
+            "objects": (t_objects - t_detect).as_secs_f64(),
+            "write": (t_write - t_objects).as_secs_f64(),
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    text.push('\n');
+    staging.write_text(outputs::MANIFEST, &text)?;
+    let outputs = staging.commit()?;
+    Ok(SweepReport {
+        candidates: cands,
+        fit,
+        outputs,
+        manifest,
+    })
 }

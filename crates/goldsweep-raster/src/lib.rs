@@ -1,14 +1,50 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! GDAL raster I/O for goldsweep: scenes, sensor band maps, grids and windows, masks,
+//! alignment of two dates, and the change-class raster writer.
+//!
+//! # Concepts
+//!
+//! - **[`Scene`]**: one date, opened from anything GDAL reads (GeoTIFF, ENVI, VRT, JP2 …) or from
+//!   a folder of single-band files named by band (`*_B04.tif`, `*_B8A.tif`, `*_SR_B4.TIF`, plus
+//!   `*_SCL.tif` / `*_QA_PIXEL.TIF`). Bands are mapped once to roles (blue, green, red, NIR,
+//!   SWIR1, SWIR2) by an explicit [`BandMapping`], the band descriptions, or a [`Sensor`]
+//!   profile, and stacked into one in-memory VRT on the scene's finest grid.
+//! - **Reflectance**: `stored * scale + offset`; explicit options win, then band metadata,
+//!   then sensor defaults (Sentinel-2 integers ÷ 10000, Landsat C2 `SR` files ×2.75e-5 − 0.2),
+//!   else values are used as stored. [`Scene::describe`] records what was chosen.
+//! - **Validity**: a pixel is invalid when any band equals its nodata value or is NaN/∞, when
+//!   the quality band flags it ([`QaKind`]), when the mask file is non-zero, or when it lies
+//!   outside the other date's footprint. Invalid in either date → invalid in the tile.
+//! - **[`ScenePair`]**: the after scene aligned onto the before [`Grid`] through GDAL warped
+//!   VRTs (bilinear for reflectance, nearest for QA and masks), read lazily window by window.
+//! - **[`PairReader`]**: per-thread GDAL handles; [`PairReader::read`] returns a
+//!   [`goldsweep_detect::TileData`] for a [`Window`].
+//! - **[`ClassRasterWriter`]**: the UInt8 change raster, written to a temporary name and renamed
+//!   when complete.
+//!
+//! Thread safety: `Scene` and `ScenePair` hold only paths and numbers (`Send + Sync`);
+//! `PairReader` and `ClassRasterWriter` own GDAL datasets (`Send`, not `Sync`).
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+mod band_files;
+mod band_mapping;
+mod class_writer;
+mod error;
+mod file_roles;
+mod grid;
+mod pair;
+mod pair_reader;
+mod radiometry;
+mod scene;
+mod sensor;
+mod stack_vrt;
+mod vsimem;
+mod warp_vrt;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use band_mapping::BandMapping;
+pub use class_writer::{ClassRasterWriter, CLASS_RASTER_BLOCK};
+pub use error::RasterError;
+pub use grid::{Grid, Window};
+pub use pair::ScenePair;
+pub use pair_reader::PairReader;
+pub use scene::{Scene, SceneOptions};
+pub use sensor::{QaKind, Sensor};
+pub use vsimem::VSIMEM_DIR;

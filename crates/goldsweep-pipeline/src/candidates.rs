@@ -1,0 +1,263 @@
+//! From stitched objects to ranked, explained candidates: minimum mapping unit, class, outline,
+//! area, catalogue relation, score, rank and a stable id.
+
+use geo::{InteriorPoint, MultiPolygon};
+use goldsweep_catalogue::{Catalogue, CrsTransform, MineStatus, RelationKind};
+use goldsweep_detect::classify::{classify, ClassParams};
+use goldsweep_detect::object_stats::{Evidence, Shape};
+use goldsweep_detect::ChangeClass;
+use goldsweep_raster::Grid;
+use rayon::prelude::*;
+
+use crate::detect_pass::{Run, TileOutput};
+use crate::error::SweepError;
+use crate::footprint::{outline_to_crs, pixel_to_crs, runs_outline};
+use crate::score::{score, tier};
+use crate::seam_stitch::Stitched;
+
+/// Square metres in one 亩 (mu): 1/15 hectare.
+pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
+
+/// A ranked candidate point with everything a field team and an analyst need.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Index of the stitched object (scene order).
+    pub object: usize,
+    pub id: String,
+    pub rank: usize,
+    pub score: f64,
+    pub tier: u8,
+    pub class: ChangeClass,
+    pub pixels: u64,
+    pub area_m2: f64,
+    pub length_m: f64,
+    pub width_m: f64,
+    pub evidence: Evidence,
+    pub relation: RelationKind,
+    pub mine_id: Option<String>,
+    pub mine_name: Option<String>,
+    pub mine_status: Option<MineStatus>,
+    pub distance_m: Option<f64>,
+    /// Representative point on the object, WGS84 lon/lat.
+    pub lon: f64,
+    pub lat: f64,
+    /// Outline, WGS84 lon/lat.
+    pub outline: MultiPolygon<f64>,
+    pub reason: String,
+}
+
+impl Candidate {
+    pub fn area_mu(&self) -> f64 {
+        self.area_m2 / M2_PER_MU
+    }
+}
+
+/// Settings of the object stage.
+#[derive(Debug, Clone, Copy)]
+pub struct ObjectSettings {
+    /// Smallest object kept, m².
+    pub min_area_m2: f64,
+    /// Smallest object kept, pixels (whatever the pixel size).
+    pub min_pixels: u64,
+    /// Distance within which a mine counts as near, m.
+    pub near_m: f64,
+    pub classes: ClassParams,
+}
+
+/// The CRS in which distances and areas are measured: the scene's own if projected, else the
+/// UTM zone of the scene centre.
+pub fn work_crs(grid: &Grid) -> Result<String, SweepError> {
+    if !grid.is_geographic() {
+        return Ok(grid.crs_wkt.clone());
+    }
+    let to_ll = CrsTransform::new(&grid.crs_wkt, "EPSG:4326")?;
+    let (x, y) = pixel_to_crs(&grid.geo_transform, grid.width as f64 / 2.0, grid.height as f64 / 2.0);
+    let (lon, lat) = to_ll.convert(x, y)?;
+    Ok(goldsweep_catalogue::utm_crs_for(lon, lat))
+}
+
+/// Builds, relates, scores and ranks the candidates.
+#[allow(clippy::too_many_arguments)]
+pub fn build_candidates(
+    grid: &Grid,
+    work_crs: &str,
+    tiles: &[TileOutput],
+    stitched: &Stitched,
+    catalogue: &Catalogue,
+    magnitude_threshold: f32,
+    settings: &ObjectSettings,
+) -> Result<(Vec<Candidate>, Vec<Option<ChangeClass>>), SweepError> {
+    let gt = grid.geo_transform;
+    let projected = !grid.is_geographic();
+    // Pixel area and side in metres at a point, measured in the work CRS.
+    let pixel_metrics = |to_work: &CrsTransform, col: f64, row: f64| -> Result<(f64, f64), SweepError> {
+        if projected {
+            let a = (gt[1] * gt[5] - gt[2] * gt[4]).abs();
+            return Ok((a, a.sqrt()));
+        }
+        let p = |c: f64, r: f64| -> Result<(f64, f64), SweepError> {
+            let (x, y) = pixel_to_crs(&gt, c, r);
+            Ok(to_work.convert(x, y)?)
+        };
+        let (o, e, s) = (p(col, row)?, p(col + 1.0, row)?, p(col, row + 1.0)?);
+        let a = ((e.0 - o.0) * (s.1 - o.1) - (e.1 - o.1) * (s.0 - o.0)).abs();
+        Ok((a, a.sqrt()))
+    };
+
+    // Class and minimum mapping unit per object.
+    let probe = CrsTransform::new(&grid.crs_wkt, work_crs)?;
+    let mut class_of: Vec<Option<ChangeClass>> = Vec::with_capacity(stitched.objects.len());
+    let mut area_of = Vec::with_capacity(stitched.objects.len());
+    for o in &stitched.objects {
+        let (r, c) = o.stats.centroid();
+        let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
+        let area = o.stats.pixels as f64 * pa;
+        let keep = o.stats.pixels >= settings.min_pixels && area >= settings.min_area_m2;
+        class_of.push(keep.then(|| classify(&o.stats, side, &settings.classes)));
+        area_of.push((area, side));
+    }
+
+    // Runs of each kept object.
+    let mut runs_of: Vec<Vec<Run>> = vec![Vec::new(); stitched.objects.len()];
+    for (t, tile) in tiles.iter().enumerate() {
+        for run in &tile.change_runs {
+            let obj = stitched.object_of[t][run.label as usize - 1];
+            if class_of[obj].is_some() {
+                runs_of[obj].push(*run);
+            }
+        }
+    }
+    let kept: Vec<usize> = (0..stitched.objects.len())
+        .filter(|&i| class_of[i].is_some())
+        .collect();
+
+    let mut candidates: Vec<Candidate> = kept
+        .par_iter()
+        .map_init(
+            || {
+                (
+                    CrsTransform::new(&grid.crs_wkt, "EPSG:4326"),
+                    CrsTransform::new(&grid.crs_wkt, work_crs),
+                )
+            },
+            |(to_ll, to_work), &i| -> Result<Candidate, SweepError> {
+                let to_ll = to_ll.as_ref().map_err(|e| SweepError::Transform(e.to_string()))?;
+                let to_work = to_work.as_ref().map_err(|e| SweepError::Transform(e.to_string()))?;
+                let stats = &stitched.objects[i].stats;
+                let class = class_of[i].unwrap_or(ChangeClass::OtherChange);
+                let (area_m2, side) = area_of[i];
+                let mut runs = runs_of[i].clone();
+                let outline_px = runs_outline(&mut runs);
+                let outline_crs = outline_to_crs(&outline_px, &gt);
+                let outline_work = if projected {
+                    outline_crs.clone()
+                } else {
+                    multipolygon(to_work.convert_geometry(&outline_crs.clone().into())?)
+                };
+                let relation = catalogue.relate(&outline_work, settings.near_m);
+                let mine = relation.mine.map(|m| &catalogue.mines()[m]);
+                let point = outline_crs
+                    .interior_point()
+                    .map(|p| (p.x(), p.y()))
+                    .unwrap_or_else(|| {
+                        let (r, c) = stats.centroid();
+                        pixel_to_crs(&gt, c + 0.5, r + 0.5)
+                    });
+                let (lon, lat) = to_ll.convert(point.0, point.1)?;
+                let outline = multipolygon(to_ll.convert_geometry(&outline_crs.into())?);
+                let evidence = stats.mean();
+                let shape: Shape = stats.shape();
+                let s = score(class, relation.kind, &evidence, magnitude_threshold, area_m2);
+                let mut c = Candidate {
+                    object: i,
+                    id: String::new(),
+                    rank: 0,
+                    score: s,
+                    tier: tier(class, relation.kind),
+                    class,
+                    pixels: stats.pixels,
+                    area_m2,
+                    length_m: shape.length * side,
+                    width_m: shape.width * side,
+                    evidence,
+                    relation: relation.kind,
+                    mine_id: mine.map(|m| m.id.clone()),
+                    mine_name: mine.map(|m| m.name.clone()),
+                    mine_status: mine.map(|m| m.status),
+                    distance_m: relation.distance_m,
+                    lon,
+                    lat,
+                    outline,
+                    reason: String::new(),
+                };
+                c.reason = explain(&c, magnitude_threshold);
+                Ok(c)
+            },
+        )
+        .collect::<Result<_, _>>()?;
+
+    candidates.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(stitched.objects[a.object].stats.first.cmp(&stitched.objects[b.object].stats.first))
+    });
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for (k, c) in candidates.iter_mut().enumerate() {
+        c.rank = k + 1;
+        let base = format!("GS-{}", geohash_id(c.lon, c.lat));
+        let n = seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        c.id = if *n == 1 { base } else { format!("{base}-{n}") };
+    }
+    Ok((candidates, class_of))
+}
+
+fn multipolygon(g: geo::Geometry<f64>) -> MultiPolygon<f64> {
+    match g {
+        geo::Geometry::MultiPolygon(m) => m,
+        geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
+        _ => MultiPolygon(vec![]),
+    }
+}
+
+/// A 9-character geohash (≈ 5 m cell) of the candidate point: the same object in a rerun of
+/// the same inputs gets the same id, and nearby ids share a prefix.
+fn geohash_id(lon: f64, lat: f64) -> String {
+    geohash::encode(geo_types::Coord { x: lon, y: lat }, 9).unwrap_or_else(|_| format!("{lon:.6}_{lat:.6}"))
+}
+
+/// One sentence on why the candidate is where it is in the ranking.
+fn explain(c: &Candidate, threshold: f32) -> String {
+    let what = match c.class {
+        ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
+        ChangeClass::LeachPond => "new open water (pond)",
+        ChangeClass::AccessTrack => "new narrow bare strip (track)",
+        ChangeClass::VegetationLoss => "vegetation removed",
+        ChangeClass::OtherChange => "other surface change",
+    };
+    let e = &c.evidence;
+    let where_ = match (&c.mine_id, c.relation) {
+        (_, RelationKind::OutsideCatalogue) => "outside any catalogued mine".to_string(),
+        (Some(id), rel) => format!(
+            "{} {} ({}{})",
+            rel.as_str().replace('_', " "),
+            id,
+            c.mine_status.map(|s| s.as_str()).unwrap_or(""),
+            c.distance_m
+                .filter(|d| *d > 0.0)
+                .map(|d| format!(", {d:.0} m"))
+                .unwrap_or_default()
+        ),
+        (None, rel) => rel.as_str().replace('_', " "),
+    };
+    format!(
+        "{what}: {:.0} m² ({:.1} mu), magnitude {:.1} (threshold {:.1}), ΔNDVI {:+.2}, Δbare {:+.2}, Δwater {:+.2}; {where_}",
+        c.area_m2,
+        c.area_mu(),
+        e.magnitude,
+        threshold,
+        e.d_ndvi,
+        e.d_bare,
+        e.d_water
+    )
+}

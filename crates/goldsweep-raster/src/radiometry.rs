@@ -1,0 +1,116 @@
+//! Conversion of stored digital numbers to reflectance: `reflectance = stored * scale + offset`.
+
+use gdal::raster::GdalDataType;
+use serde::Serialize;
+
+use crate::sensor::Sensor;
+
+/// Scale and offset applied to one band, and why they were chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub(crate) struct Radiometry {
+    pub scale: f64,
+    pub offset: f64,
+    /// Where the numbers came from (recorded in the run manifest).
+    pub source: &'static str,
+}
+
+/// What is known about a band when choosing its radiometry.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct BandFacts {
+    pub data_type: GdalDataType,
+    /// Scale and offset stored in the file's band metadata, if any.
+    pub metadata_scale: Option<f64>,
+    pub metadata_offset: Option<f64>,
+    /// The band comes from a Landsat Collection 2 `*_SR_B*` surface-reflectance file.
+    pub landsat_sr_file: bool,
+}
+
+/// Chooses scale and offset, first match wins:
+/// 1. explicit options (if either is given, the other defaults to scale 1 / offset 0);
+/// 2. scale/offset stored in the band metadata, unless they are the identity;
+/// 3. Landsat Collection 2 surface reflectance files: scale 2.75e-5, offset −0.2;
+/// 4. Sentinel-2 integer data: scale 1e-4 (L1C/L2A digital numbers are reflectance × 10000);
+/// 5. identity (Byte data, floats and unknown sensors are used as stored).
+pub(crate) fn choose_radiometry(
+    scale: Option<f64>,
+    offset: Option<f64>,
+    sensor: Sensor,
+    facts: BandFacts,
+) -> Radiometry {
+    if scale.is_some() || offset.is_some() {
+        return Radiometry {
+            scale: scale.unwrap_or(1.0),
+            offset: offset.unwrap_or(0.0),
+            source: "option",
+        };
+    }
+    let meta_scale = facts.metadata_scale.unwrap_or(1.0);
+    let meta_offset = facts.metadata_offset.unwrap_or(0.0);
+    if meta_scale != 1.0 || meta_offset != 0.0 {
+        return Radiometry {
+            scale: meta_scale,
+            offset: meta_offset,
+            source: "band metadata",
+        };
+    }
+    let landsat = matches!(sensor, Sensor::LandsatTm | Sensor::LandsatOli);
+    if landsat && facts.landsat_sr_file {
+        return Radiometry {
+            scale: 2.75e-5,
+            offset: -0.2,
+            source: "Landsat Collection 2 surface reflectance default",
+        };
+    }
+    let integer16 = matches!(facts.data_type, GdalDataType::UInt16 | GdalDataType::Int16);
+    if sensor == Sensor::Sentinel2 && integer16 {
+        return Radiometry {
+            scale: 1e-4,
+            offset: 0.0,
+            source: "Sentinel-2 integer default (DN / 10000)",
+        };
+    }
+    Radiometry {
+        scale: 1.0,
+        offset: 0.0,
+        source: "none (values used as stored)",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(data_type: GdalDataType) -> BandFacts {
+        BandFacts {
+            data_type,
+            metadata_scale: None,
+            metadata_offset: None,
+            landsat_sr_file: false,
+        }
+    }
+
+    #[test]
+    fn precedence() {
+        let u16f = facts(GdalDataType::UInt16);
+        let r = choose_radiometry(Some(0.001), None, Sensor::Sentinel2, u16f);
+        assert_eq!((r.scale, r.offset), (0.001, 0.0));
+        let r = choose_radiometry(None, None, Sensor::Sentinel2, u16f);
+        assert_eq!((r.scale, r.offset), (1e-4, 0.0));
+        let r = choose_radiometry(None, None, Sensor::Sentinel2, facts(GdalDataType::Float32));
+        assert_eq!((r.scale, r.offset), (1.0, 0.0));
+        let r = choose_radiometry(None, None, Sensor::LandsatTm, facts(GdalDataType::UInt8));
+        assert_eq!((r.scale, r.offset), (1.0, 0.0));
+        let sr = BandFacts {
+            landsat_sr_file: true,
+            ..u16f
+        };
+        let r = choose_radiometry(None, None, Sensor::LandsatOli, sr);
+        assert_eq!((r.scale, r.offset), (2.75e-5, -0.2));
+        let meta = BandFacts {
+            metadata_scale: Some(0.5),
+            ..sr
+        };
+        let r = choose_radiometry(None, None, Sensor::LandsatOli, meta);
+        assert_eq!((r.scale, r.offset, r.source), (0.5, 0.0, "band metadata"));
+    }
+}

@@ -1,0 +1,161 @@
+//! Command-line arguments: plain clap types, no logic.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// goldsweep — find suspected illegal (re-)mining at closed gold mines in multi-date
+/// multispectral imagery, and rank the points a field team should visit.
+#[derive(Debug, Parser)]
+#[command(name = "goldsweep", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sweep a before/after scene pair against a mine catalogue.
+    Sweep(SweepArgs),
+    /// Run the sweep on the demo scene shipped in data/demo and print the top candidates.
+    Demo(DemoArgs),
+    /// Write a synthetic scene pair with planted mining change, a catalogue and the truth.
+    Synth(SynthArgs),
+    /// Score a sweep's output folder against truth.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Before scene: any raster GDAL opens, or a folder of per-band files (Sentinel-2 *_B04.tif, Landsat *_B4.TIF).
+    #[arg(long, value_name = "SCENE")]
+    pub before: PathBuf,
+    /// After scene (resampled onto the before scene's grid when the grids differ).
+    #[arg(long, value_name = "SCENE")]
+    pub after: PathBuf,
+    /// Mine catalogue: any vector OGR opens (GeoPackage, Shapefile, GeoJSON, CSV with WKT), in any CRS.
+    #[arg(long, value_name = "VECTOR")]
+    pub catalogue: Option<PathBuf>,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub options: SweepOptions,
+}
+
+/// Options shared by `sweep` and `demo`.
+#[derive(Debug, Args, Clone)]
+pub struct SweepOptions {
+    /// Sensor profile that maps bands to roles and sets the default reflectance scale.
+    #[arg(long, value_enum, default_value_t = SensorArg::Auto)]
+    pub sensor: SensorArg,
+    /// Explicit band roles (1-based), e.g. blue=1,green=2,red=3,nir=4,swir1=5,swir2=6[,scl=7|qa_pixel=7].
+    #[arg(long, value_name = "MAP")]
+    pub bands: Option<String>,
+    /// Multiply digital numbers by F to get reflectance (default: by sensor profile).
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    pub scale: Option<f64>,
+    /// Add F after scaling (default: by sensor profile).
+    #[arg(long, value_name = "F", allow_negative_numbers = true)]
+    pub offset: Option<f64>,
+    /// Mask for the before scene: any raster, non-zero = cloud/shadow/invalid.
+    #[arg(long, value_name = "RASTER")]
+    pub mask_before: Option<PathBuf>,
+    /// Mask for the after scene: any raster, non-zero = cloud/shadow/invalid.
+    #[arg(long, value_name = "RASTER")]
+    pub mask_after: Option<PathBuf>,
+    /// Tile side in pixels (results do not depend on it).
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    pub tile: usize,
+    /// Worker threads (0 = one per core; results do not depend on it).
+    #[arg(long, value_name = "N", default_value_t = 0, env = "GOLDSWEEP_THREADS")]
+    pub threads: usize,
+    /// Distance (m) within which a change counts as near a mine.
+    #[arg(long, value_name = "M", default_value_t = 300.0)]
+    pub near: f64,
+    /// Smallest change object kept (m²).
+    #[arg(long, value_name = "M2", default_value_t = 200.0)]
+    pub min_area: f64,
+    /// Catalogue field holding the mine id (default: id, mine_id, 编号, 许可证号).
+    #[arg(long, value_name = "FIELD")]
+    pub id_field: Option<String>,
+    /// Catalogue field holding the mine name (default: name, mine_name, 矿山名称).
+    #[arg(long, value_name = "FIELD")]
+    pub name_field: Option<String>,
+    /// Catalogue field holding the status (default: status, mine_status, 状态, 矿山状态).
+    #[arg(long, value_name = "FIELD")]
+    pub status_field: Option<String>,
+    /// Status given to every mine when the catalogue has no status field
+    /// (active, policy_closed, protected_area_exit, closed, illegal_site).
+    #[arg(long, value_name = "STATUS")]
+    pub default_status: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SensorArg {
+    Auto,
+    Sentinel2,
+    LandsatTm,
+    LandsatOli,
+    FourBand,
+    Generic,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "out/demo")]
+    pub out: PathBuf,
+    /// Folder holding the demo scene (before.tif, after.tif, after_mask.tif, catalogue.geojson).
+    #[arg(long, value_name = "DIR", env = "GOLDSWEEP_DEMO_DATA")]
+    pub data: Option<PathBuf>,
+    /// Candidates printed.
+    #[arg(long, value_name = "N", default_value_t = 15)]
+    pub top: usize,
+    #[command(flatten)]
+    pub options: SweepOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Random seed (same seed → identical files).
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Scene side in pixels (10 m pixels).
+    #[arg(long, value_name = "PX", default_value_t = 480)]
+    pub size: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A sweep's output folder (holding change.tif, candidates.geojson, objects.geojson).
+    #[arg(long, value_name = "DIR")]
+    pub run: PathBuf,
+    /// Truth objects (truth.geojson from `goldsweep synth`): object-level recall, class accuracy, precision@k.
+    #[arg(long, value_name = "GEOJSON")]
+    pub truth: Option<PathBuf>,
+    /// Pixel truth raster on the change raster's grid.
+    #[arg(long, value_name = "RASTER")]
+    pub labels: Option<PathBuf>,
+    /// How --labels encodes change: oscd (1 = no change, 2 = change) or binary (0 / non-zero).
+    #[arg(long, value_enum, default_value_t = ConventionArg::Binary)]
+    pub convention: ConventionArg,
+    /// Sampled change pixels (255 = changed), e.g. Taizhou change.bmp; needs --unchanged.
+    #[arg(long, value_name = "RASTER", requires = "unchanged")]
+    pub changed: Option<PathBuf>,
+    /// Sampled no-change pixels (255 = unchanged), e.g. Taizhou unchanged.bmp; needs --changed.
+    #[arg(long, value_name = "RASTER", requires = "changed")]
+    pub unchanged: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConventionArg {
+    Oscd,
+    Binary,
+}

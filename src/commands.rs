@@ -1,0 +1,200 @@
+//! One function per subcommand.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context, Result};
+use goldsweep_eval::{LabelConvention, PixelTruth};
+use goldsweep_pipeline::{sweep, Candidate, SweepReport};
+
+use crate::args::{Command, ConventionArg, DemoArgs, EvalArgs, SweepArgs, SynthArgs};
+use crate::settings::sweep_settings;
+use crate::BadInput;
+
+pub fn run(cmd: Command) -> Result<()> {
+    match cmd {
+        Command::Sweep(a) => run_sweep(a),
+        Command::Demo(a) => run_demo(a),
+        Command::Synth(a) => run_synth(a),
+        Command::Eval(a) => run_eval(a),
+    }
+}
+
+fn run_sweep(a: SweepArgs) -> Result<()> {
+    let settings = sweep_settings(&a.before, &a.after, a.catalogue.clone(), &a.out, &a.options)?;
+    let report = sweep(&settings)?;
+    print_summary(&report, &a.out);
+    print_table(&report.candidates, 10);
+    Ok(())
+}
+
+/// The demo scene: `--data`, else `data/demo` under the current folder, else the copy in the
+/// source tree the binary was built from.
+fn demo_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(d) = explicit {
+        return Ok(d);
+    }
+    let candidates = [
+        PathBuf::from("data/demo"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/demo"),
+    ];
+    candidates
+        .iter()
+        .find(|d| d.join("before.tif").is_file())
+        .cloned()
+        .ok_or_else(|| {
+            anyhow!(BadInput(
+                "data/demo: demo scene not found (run from the repository root, or pass --data DIR)"
+                    .to_string()
+            ))
+        })
+}
+
+fn run_demo(a: DemoArgs) -> Result<()> {
+    let dir = demo_dir(a.data)?;
+    let mut options = a.options.clone();
+    if options.mask_after.is_none() && dir.join("after_mask.tif").is_file() {
+        options.mask_after = Some(dir.join("after_mask.tif"));
+    }
+    let settings = sweep_settings(
+        &dir.join("before.tif"),
+        &dir.join("after.tif"),
+        Some(dir.join("catalogue.geojson")),
+        &a.out,
+        &options,
+    )?;
+    println!("goldsweep demo: {} → {}", dir.display(), a.out.display());
+    let report = sweep(&settings)?;
+    print_summary(&report, &a.out);
+    print_table(&report.candidates, a.top);
+    if dir.join("truth.geojson").is_file() {
+        let scores = goldsweep_eval::object_scores(&a.out, &dir.join("truth.geojson"))?;
+        println!(
+            "\nagainst the planted truth: recall {:.2} ({} of {} mining objects), class accuracy {:.2}, precision@{} {:.2}",
+            scores.recall, scores.found_mining, scores.truth_mining, scores.class_accuracy, scores.k, scores.precision_at_k
+        );
+    }
+    Ok(())
+}
+
+fn run_synth(a: SynthArgs) -> Result<()> {
+    if a.size < 128 {
+        return Err(anyhow!(BadInput(format!(
+            "--size {}: a synthetic scene needs at least 128 pixels per side",
+            a.size
+        ))));
+    }
+    let summary = goldsweep_synth::generate(
+        &a.out,
+        &goldsweep_synth::SynthOptions {
+            seed: a.seed,
+            size: a.size,
+        },
+    )?;
+    println!(
+        "wrote a {0}×{0} scene pair to {1}: {2} planted mining objects, {3} confusers",
+        a.size,
+        a.out.display(),
+        summary.planted,
+        summary.confusers
+    );
+    for f in &summary.files {
+        println!("  {}", f.display());
+    }
+    Ok(())
+}
+
+fn run_eval(a: EvalArgs) -> Result<()> {
+    let change = a.run.join("change.tif");
+    let mut out = serde_json::Map::new();
+    let pixel_truth = match (&a.labels, &a.changed, &a.unchanged) {
+        (Some(path), None, None) => Some(PixelTruth::Raster {
+            path: path.clone(),
+            convention: match a.convention {
+                ConventionArg::Oscd => LabelConvention::Oscd,
+                ConventionArg::Binary => LabelConvention::Binary,
+            },
+        }),
+        (None, Some(c), Some(u)) => Some(PixelTruth::Sampled {
+            changed: c.clone(),
+            unchanged: u.clone(),
+        }),
+        (None, None, None) => None,
+        _ => {
+            return Err(anyhow!(BadInput(
+                "eval: give either --labels or --changed with --unchanged, not both".to_string()
+            )))
+        }
+    };
+    if pixel_truth.is_none() && a.truth.is_none() {
+        return Err(anyhow!(BadInput(
+            "eval: nothing to score against: give --truth, --labels, or --changed/--unchanged".to_string()
+        )));
+    }
+    if let Some(t) = &pixel_truth {
+        let s = goldsweep_eval::pixel_scores(&change, t)?;
+        if !a.json {
+            println!(
+                "pixels: {} labelled ({} masked, excluded) | precision {:.3} recall {:.3} F1 {:.3} kappa {:.3} OA {:.3} | tp {} fp {} tn {} fn {}",
+                s.labelled, s.excluded_masked, s.precision, s.recall, s.f1, s.kappa, s.overall_accuracy, s.tp, s.fp, s.tn, s.fn_
+            );
+        }
+        out.insert("pixel".into(), serde_json::to_value(&s).context("pixel scores")?);
+    }
+    if let Some(truth) = &a.truth {
+        let s = goldsweep_eval::object_scores(&a.run, truth)?;
+        if !a.json {
+            println!(
+                "objects: recall {:.3} ({}/{} mining), class accuracy {:.3}, precision {:.3} of {} candidates, precision@{} {:.3}, active below mining: {}, candidates under cloud: {}, confusers in top {}: {}",
+                s.recall, s.found_mining, s.truth_mining, s.class_accuracy, s.precision, s.candidates, s.k, s.precision_at_k, s.active_below_mining, s.masked_candidates, s.k, s.confusers_in_top_k
+            );
+        }
+        out.insert("object".into(), serde_json::to_value(&s).context("object scores")?);
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    }
+    Ok(())
+}
+
+fn print_summary(r: &SweepReport, out: &Path) {
+    println!(
+        "{} candidates | change threshold {:.2} (Otsu {}) on {} sampled pixels | outputs in {}",
+        r.candidates.len(),
+        r.fit.magnitude_threshold,
+        r.fit
+            .otsu_threshold
+            .map(|t| format!("{t:.2}"))
+            .unwrap_or_else(|| "n/a".into()),
+        r.fit.sampled_pixels,
+        out.display()
+    );
+}
+
+fn print_table(cands: &[Candidate], top: usize) {
+    if cands.is_empty() {
+        return;
+    }
+    println!(
+        "\n{:>4}  {:<16} {:>5}  {:<15} {:>9} {:>6}  {:<19} {:<14} {:>7}  {:>11} {:>10}",
+        "rank", "id", "score", "class", "area m²", "mu", "relation", "mine", "dist m", "lon", "lat"
+    );
+    for c in cands.iter().take(top) {
+        println!(
+            "{:>4}  {:<16} {:>5.3}  {:<15} {:>9.0} {:>6.1}  {:<19} {:<14} {:>7}  {:>11.6} {:>10.6}",
+            c.rank,
+            c.id,
+            c.score,
+            c.class.name(),
+            c.area_m2,
+            c.area_mu(),
+            c.relation.as_str(),
+            c.mine_id.as_deref().unwrap_or("-"),
+            c.distance_m.map(|d| format!("{d:.0}")).unwrap_or_else(|| "-".into()),
+            c.lon,
+            c.lat
+        );
+    }
+    if cands.len() > top {
+        println!("… {} more in candidates.geojson", cands.len() - top);
+    }
+}

@@ -1,0 +1,87 @@
+//! Arguments → resolved settings, in one place. Everything the user can get wrong here is a
+//! bad-input error (exit code 2).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Result};
+use goldsweep_catalogue::{FieldMap, MineStatus};
+use goldsweep_pipeline::SweepSettings;
+use goldsweep_raster::{BandMapping, SceneOptions, Sensor};
+
+use crate::args::{SensorArg, SweepOptions};
+use crate::BadInput;
+
+fn sensor(s: SensorArg) -> Sensor {
+    match s {
+        SensorArg::Auto => Sensor::Auto,
+        SensorArg::Sentinel2 => Sensor::Sentinel2,
+        SensorArg::LandsatTm => Sensor::LandsatTm,
+        SensorArg::LandsatOli => Sensor::LandsatOli,
+        SensorArg::FourBand => Sensor::FourBand,
+        SensorArg::Generic => Sensor::Generic,
+    }
+}
+
+/// Resolves the shared sweep options for a pair of scenes.
+pub fn sweep_settings(
+    before: &Path,
+    after: &Path,
+    catalogue: Option<PathBuf>,
+    out: &Path,
+    o: &SweepOptions,
+) -> Result<SweepSettings> {
+    let bands = o
+        .bands
+        .as_deref()
+        .map(|b| b.parse::<BandMapping>())
+        .transpose()
+        .map_err(|e| anyhow!(BadInput(format!("--bands: {e}"))))?;
+    let scene = |mask: &Option<PathBuf>| SceneOptions {
+        sensor: sensor(o.sensor),
+        bands: bands.clone(),
+        scale: o.scale,
+        offset: o.offset,
+        mask: mask.clone(),
+    };
+    let mut s = SweepSettings::new(before.to_path_buf(), after.to_path_buf(), out.to_path_buf());
+    s.before_options = scene(&o.mask_before);
+    s.after_options = scene(&o.mask_after);
+    s.catalogue = catalogue;
+    if o.tile < 16 {
+        return Err(anyhow!(BadInput(format!("--tile {}: must be at least 16 pixels", o.tile))));
+    }
+    s.tile_size = o.tile;
+    s.threads = o.threads;
+    if !(o.near.is_finite() && o.near >= 0.0) {
+        return Err(anyhow!(BadInput(format!("--near {}: must be a distance in metres ≥ 0", o.near))));
+    }
+    s.near_m = o.near;
+    if !(o.min_area.is_finite() && o.min_area >= 0.0) {
+        return Err(anyhow!(BadInput(format!("--min-area {}: must be an area in m² ≥ 0", o.min_area))));
+    }
+    s.min_area_m2 = o.min_area;
+    s.fields = field_map(o)?;
+    Ok(s)
+}
+
+fn field_map(o: &SweepOptions) -> Result<FieldMap> {
+    let mut f = FieldMap::default();
+    if let Some(id) = &o.id_field {
+        f.id = vec![id.clone()];
+    }
+    if let Some(name) = &o.name_field {
+        f.name = vec![name.clone()];
+    }
+    if let Some(status) = &o.status_field {
+        f.status = vec![status.clone()];
+    }
+    if let Some(d) = &o.default_status {
+        f.status_default = Some(MineStatus::parse(d).ok_or_else(|| {
+            anyhow!(BadInput(format!(
+                "--default-status {d:?}: not a status (use one of {})",
+                MineStatus::accepted_values().join(", ")
+            )))
+        })?);
+    }
+    Ok(f)
+}
