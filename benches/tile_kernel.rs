@@ -32,11 +32,19 @@ fn tile(side: usize) -> TileData {
     });
     let after = Array3::from_shape_fn((6, side, side), |(b, r, c)| {
         let changed = (r % 97 < 6 && c % 89 < 9) || (r % 211 == 5);
-        let base = if changed { soil[b] * 1.3 } else { before[[b, r, c]] };
+        let base = if changed {
+            soil[b] * 1.3
+        } else {
+            before[[b, r, c]]
+        };
         1.1 * base + 0.01 + (hash01(b + 7, r, c) - 0.5) * 0.01
     });
     let valid = Array2::from_shape_fn((side, side), |(r, c)| !(r < 20 && c < 40));
-    TileData { before, after, valid }
+    TileData {
+        before,
+        after,
+        valid,
+    }
 }
 
 fn fit() -> SceneFit {
@@ -51,6 +59,7 @@ fn fit() -> SceneFit {
         ],
         magnitude_threshold: 3.0,
         otsu_threshold: Some(3.0),
+        strong_threshold: 4.5,
         sampled_pixels: 0,
     }
 }

@@ -127,7 +127,8 @@ fn run_eval(a: EvalArgs) -> Result<()> {
     };
     if pixel_truth.is_none() && a.truth.is_none() {
         return Err(anyhow!(BadInput(
-            "eval: nothing to score against: give --truth, --labels, or --changed/--unchanged".to_string()
+            "eval: nothing to score against: give --truth, --labels, or --changed/--unchanged"
+                .to_string()
         )));
     }
     if let Some(t) = &pixel_truth {
@@ -138,7 +139,10 @@ fn run_eval(a: EvalArgs) -> Result<()> {
                 s.labelled, s.excluded_masked, s.precision, s.recall, s.f1, s.kappa, s.overall_accuracy, s.tp, s.fp, s.tn, s.fn_
             );
         }
-        out.insert("pixel".into(), serde_json::to_value(&s).context("pixel scores")?);
+        out.insert(
+            "pixel".into(),
+            serde_json::to_value(&s).context("pixel scores")?,
+        );
     }
     if let Some(truth) = &a.truth {
         let s = goldsweep_eval::object_scores(&a.run, truth)?;
@@ -148,7 +152,10 @@ fn run_eval(a: EvalArgs) -> Result<()> {
                 s.recall, s.found_mining, s.truth_mining, s.class_accuracy, s.precision, s.candidates, s.k, s.precision_at_k, s.active_below_mining, s.masked_candidates, s.k, s.confusers_in_top_k
             );
         }
-        out.insert("object".into(), serde_json::to_value(&s).context("object scores")?);
+        out.insert(
+            "object".into(),
+            serde_json::to_value(&s).context("object scores")?,
+        );
     }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&out)?);
@@ -189,7 +196,9 @@ fn print_table(cands: &[Candidate], top: usize) {
             c.area_mu(),
             c.relation.as_str(),
             c.mine_id.as_deref().unwrap_or("-"),
-            c.distance_m.map(|d| format!("{d:.0}")).unwrap_or_else(|| "-".into()),
+            c.distance_m
+                .map(|d| format!("{d:.0}"))
+                .unwrap_or_else(|| "-".into()),
             c.lon,
             c.lat
         );

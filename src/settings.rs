@@ -48,16 +48,25 @@ pub fn sweep_settings(
     s.after_options = scene(&o.mask_after);
     s.catalogue = catalogue;
     if o.tile < 16 {
-        return Err(anyhow!(BadInput(format!("--tile {}: must be at least 16 pixels", o.tile))));
+        return Err(anyhow!(BadInput(format!(
+            "--tile {}: must be at least 16 pixels",
+            o.tile
+        ))));
     }
     s.tile_size = o.tile;
     s.threads = o.threads;
     if !(o.near.is_finite() && o.near >= 0.0) {
-        return Err(anyhow!(BadInput(format!("--near {}: must be a distance in metres ≥ 0", o.near))));
+        return Err(anyhow!(BadInput(format!(
+            "--near {}: must be a distance in metres ≥ 0",
+            o.near
+        ))));
     }
     s.near_m = o.near;
     if !(o.min_area.is_finite() && o.min_area >= 0.0) {
-        return Err(anyhow!(BadInput(format!("--min-area {}: must be an area in m² ≥ 0", o.min_area))));
+        return Err(anyhow!(BadInput(format!(
+            "--min-area {}: must be an area in m² ≥ 0",
+            o.min_area
+        ))));
     }
     s.min_area_m2 = o.min_area;
     s.fields = field_map(o)?;

@@ -207,6 +207,7 @@ mod tests {
             ],
             magnitude_threshold: 3.0,
             otsu_threshold: None,
+            strong_threshold: 4.5,
             sampled_pixels: 0,
         }
     }

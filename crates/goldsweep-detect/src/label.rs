@@ -27,7 +27,7 @@ pub struct Fragments {
 /// # use goldsweep_detect::normalise::{BandFit, SceneFit};
 /// # use ndarray::{Array2, Array3};
 /// # let fit = SceneFit { bands: vec![BandFit { gain: 1.0, offset: 0.0, sigma: 0.01 }; 4],
-/// #     magnitude_threshold: 3.0, otsu_threshold: None, sampled_pixels: 0 };
+/// #     magnitude_threshold: 3.0, otsu_threshold: None, strong_threshold: 4.5, sampled_pixels: 0 };
 /// # let before = Array3::from_elem((4, 3, 3), 0.1_f32);
 /// # let mut after = before.clone();
 /// # after[[2, 0, 0]] = 0.3; after[[2, 1, 1]] = 0.3; after[[2, 2, 2]] = 0.3;

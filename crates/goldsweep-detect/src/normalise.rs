@@ -58,14 +58,17 @@ pub struct FitParams {
     pub max_magnitude: f32,
     /// Rounds of invariant-pixel selection.
     pub rounds: usize,
+    /// Strong (hysteresis) threshold as a multiple of the change threshold.
+    pub strong_factor: f32,
 }
 
 impl Default for FitParams {
     fn default() -> FitParams {
         FitParams {
-            min_magnitude: 2.0,
+            min_magnitude: 2.5,
             max_magnitude: 8.0,
             rounds: 4,
+            strong_factor: 1.25,
         }
     }
 }
@@ -79,6 +82,9 @@ pub struct SceneFit {
     pub magnitude_threshold: f32,
     /// Otsu's threshold on the sampled magnitudes, before clamping to the parameter range.
     pub otsu_threshold: Option<f32>,
+    /// An object is kept only if at least one of its pixels reaches this (hysteresis): weak
+    /// change is mapped in full around strong change, but never on its own.
+    pub strong_threshold: f32,
     pub sampled_pixels: usize,
 }
 
@@ -148,6 +154,7 @@ impl SceneFit {
             bands: fits,
             magnitude_threshold,
             otsu_threshold,
+            strong_threshold: magnitude_threshold * params.strong_factor,
             sampled_pixels: n,
         })
     }

@@ -25,6 +25,7 @@ pub struct ObjectStats {
     sum_cc: i128,
     sum_rc: i128,
     sums: [i64; Evidence::COUNT],
+    max_magnitude: i64,
 }
 
 /// The evidence values of one pixel, accumulated as object means.
@@ -100,6 +101,7 @@ impl ObjectStats {
             sum_cc: c * c,
             sum_rc: r * c,
             sums,
+            max_magnitude: (ev.magnitude as f64 * MICRO).round() as i64,
         }
     }
 
@@ -119,6 +121,12 @@ impl ObjectStats {
         for (a, b) in self.sums.iter_mut().zip(other.sums) {
             *a += b;
         }
+        self.max_magnitude = self.max_magnitude.max(other.max_magnitude);
+    }
+
+    /// Highest change magnitude of any pixel (for hysteresis: an object needs one strong pixel).
+    pub fn max_magnitude(&self) -> f32 {
+        (self.max_magnitude as f64 / MICRO) as f32
     }
 
     /// Mean evidence over the object's pixels.

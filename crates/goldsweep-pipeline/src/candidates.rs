@@ -4,6 +4,7 @@
 use geo::{InteriorPoint, MultiPolygon};
 use goldsweep_catalogue::{Catalogue, CrsTransform, MineStatus, RelationKind};
 use goldsweep_detect::classify::{classify, ClassParams};
+use goldsweep_detect::normalise::SceneFit;
 use goldsweep_detect::object_stats::{Evidence, Shape};
 use goldsweep_detect::ChangeClass;
 use goldsweep_raster::Grid;
@@ -71,7 +72,11 @@ pub fn work_crs(grid: &Grid) -> Result<String, SweepError> {
         return Ok(grid.crs_wkt.clone());
     }
     let to_ll = CrsTransform::new(&grid.crs_wkt, "EPSG:4326")?;
-    let (x, y) = pixel_to_crs(&grid.geo_transform, grid.width as f64 / 2.0, grid.height as f64 / 2.0);
+    let (x, y) = pixel_to_crs(
+        &grid.geo_transform,
+        grid.width as f64 / 2.0,
+        grid.height as f64 / 2.0,
+    );
     let (lon, lat) = to_ll.convert(x, y)?;
     Ok(goldsweep_catalogue::utm_crs_for(lon, lat))
 }
@@ -84,25 +89,26 @@ pub fn build_candidates(
     tiles: &[TileOutput],
     stitched: &Stitched,
     catalogue: &Catalogue,
-    magnitude_threshold: f32,
+    fit: &SceneFit,
     settings: &ObjectSettings,
 ) -> Result<(Vec<Candidate>, Vec<Option<ChangeClass>>), SweepError> {
     let gt = grid.geo_transform;
     let projected = !grid.is_geographic();
     // Pixel area and side in metres at a point, measured in the work CRS.
-    let pixel_metrics = |to_work: &CrsTransform, col: f64, row: f64| -> Result<(f64, f64), SweepError> {
-        if projected {
-            let a = (gt[1] * gt[5] - gt[2] * gt[4]).abs();
-            return Ok((a, a.sqrt()));
-        }
-        let p = |c: f64, r: f64| -> Result<(f64, f64), SweepError> {
-            let (x, y) = pixel_to_crs(&gt, c, r);
-            Ok(to_work.convert(x, y)?)
+    let pixel_metrics =
+        |to_work: &CrsTransform, col: f64, row: f64| -> Result<(f64, f64), SweepError> {
+            if projected {
+                let a = (gt[1] * gt[5] - gt[2] * gt[4]).abs();
+                return Ok((a, a.sqrt()));
+            }
+            let p = |c: f64, r: f64| -> Result<(f64, f64), SweepError> {
+                let (x, y) = pixel_to_crs(&gt, c, r);
+                Ok(to_work.convert(x, y)?)
+            };
+            let (o, e, s) = (p(col, row)?, p(col + 1.0, row)?, p(col, row + 1.0)?);
+            let a = ((e.0 - o.0) * (s.1 - o.1) - (e.1 - o.1) * (s.0 - o.0)).abs();
+            Ok((a, a.sqrt()))
         };
-        let (o, e, s) = (p(col, row)?, p(col + 1.0, row)?, p(col, row + 1.0)?);
-        let a = ((e.0 - o.0) * (s.1 - o.1) - (e.1 - o.1) * (s.0 - o.0)).abs();
-        Ok((a, a.sqrt()))
-    };
 
     // Class and minimum mapping unit per object.
     let probe = CrsTransform::new(&grid.crs_wkt, work_crs)?;
@@ -112,7 +118,9 @@ pub fn build_candidates(
         let (r, c) = o.stats.centroid();
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
         let area = o.stats.pixels as f64 * pa;
-        let keep = o.stats.pixels >= settings.min_pixels && area >= settings.min_area_m2;
+        let keep = o.stats.pixels >= settings.min_pixels
+            && area >= settings.min_area_m2
+            && o.stats.max_magnitude() >= fit.strong_threshold;
         class_of.push(keep.then(|| classify(&o.stats, side, &settings.classes)));
         area_of.push((area, side));
     }
@@ -141,8 +149,12 @@ pub fn build_candidates(
                 )
             },
             |(to_ll, to_work), &i| -> Result<Candidate, SweepError> {
-                let to_ll = to_ll.as_ref().map_err(|e| SweepError::Transform(e.to_string()))?;
-                let to_work = to_work.as_ref().map_err(|e| SweepError::Transform(e.to_string()))?;
+                let to_ll = to_ll
+                    .as_ref()
+                    .map_err(|e| SweepError::Transform(e.to_string()))?;
+                let to_work = to_work
+                    .as_ref()
+                    .map_err(|e| SweepError::Transform(e.to_string()))?;
                 let stats = &stitched.objects[i].stats;
                 let class = class_of[i].unwrap_or(ChangeClass::OtherChange);
                 let (area_m2, side) = area_of[i];
@@ -167,7 +179,13 @@ pub fn build_candidates(
                 let outline = multipolygon(to_ll.convert_geometry(&outline_crs.into())?);
                 let evidence = stats.mean();
                 let shape: Shape = stats.shape();
-                let s = score(class, relation.kind, &evidence, magnitude_threshold, area_m2);
+                let s = score(
+                    class,
+                    relation.kind,
+                    &evidence,
+                    fit.magnitude_threshold,
+                    area_m2,
+                );
                 let mut c = Candidate {
                     object: i,
                     id: String::new(),
@@ -190,16 +208,19 @@ pub fn build_candidates(
                     outline,
                     reason: String::new(),
                 };
-                c.reason = explain(&c, magnitude_threshold);
+                c.reason = explain(&c, fit.magnitude_threshold);
                 Ok(c)
             },
         )
         .collect::<Result<_, _>>()?;
 
     candidates.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(stitched.objects[a.object].stats.first.cmp(&stitched.objects[b.object].stats.first))
+        b.score.total_cmp(&a.score).then(
+            stitched.objects[a.object]
+                .stats
+                .first
+                .cmp(&stitched.objects[b.object].stats.first),
+        )
     });
     let mut seen = std::collections::BTreeMap::<String, usize>::new();
     for (k, c) in candidates.iter_mut().enumerate() {
@@ -223,7 +244,8 @@ fn multipolygon(g: geo::Geometry<f64>) -> MultiPolygon<f64> {
 /// A 9-character geohash (≈ 5 m cell) of the candidate point: the same object in a rerun of
 /// the same inputs gets the same id, and nearby ids share a prefix.
 fn geohash_id(lon: f64, lat: f64) -> String {
-    geohash::encode(geo_types::Coord { x: lon, y: lat }, 9).unwrap_or_else(|_| format!("{lon:.6}_{lat:.6}"))
+    geohash::encode(geo_types::Coord { x: lon, y: lat }, 9)
+        .unwrap_or_else(|_| format!("{lon:.6}_{lat:.6}"))
 }
 
 /// One sentence on why the candidate is where it is in the ranking.

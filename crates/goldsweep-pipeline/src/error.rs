@@ -35,7 +35,9 @@ impl SweepError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             SweepError::Raster(e) => e.is_bad_input(),
-            SweepError::Catalogue(_) | SweepError::Reader(_) | SweepError::NoValidPixels { .. } => true,
+            SweepError::Catalogue(_) | SweepError::Reader(_) | SweepError::NoValidPixels { .. } => {
+                true
+            }
             SweepError::Fit(_) | SweepError::Output { .. } | SweepError::Transform(_) => false,
         }
     }

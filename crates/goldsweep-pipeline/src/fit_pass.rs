@@ -93,10 +93,16 @@ mod tests {
             let ws = sample_windows(w, h);
             assert!(!ws.is_empty());
             for win in &ws {
-                assert!(win.col + win.width <= w && win.row + win.height <= h, "{w}x{h} {win:?}");
+                assert!(
+                    win.col + win.width <= w && win.row + win.height <= h,
+                    "{w}x{h} {win:?}"
+                );
             }
         }
-        let area: usize = sample_windows(400, 400).iter().map(|w| w.width * w.height).sum();
+        let area: usize = sample_windows(400, 400)
+            .iter()
+            .map(|w| w.width * w.height)
+            .sum();
         assert_eq!(area, 400 * 400);
     }
 }

@@ -65,9 +65,24 @@ mod tests {
     #[test]
     fn l_shape_outline_has_pixel_area() {
         let mut runs = vec![
-            Run { row: 0, col_start: 0, col_end: 1, label: 1 },
-            Run { row: 1, col_start: 0, col_end: 1, label: 1 },
-            Run { row: 2, col_start: 0, col_end: 3, label: 1 },
+            Run {
+                row: 0,
+                col_start: 0,
+                col_end: 1,
+                label: 1,
+            },
+            Run {
+                row: 1,
+                col_start: 0,
+                col_end: 1,
+                label: 1,
+            },
+            Run {
+                row: 2,
+                col_start: 0,
+                col_end: 3,
+                label: 1,
+            },
         ];
         let o = runs_outline(&mut runs);
         assert_eq!(o.0.len(), 1);
@@ -79,8 +94,18 @@ mod tests {
     #[test]
     fn diagonal_pixels_stay_one_multipolygon() {
         let mut runs = vec![
-            Run { row: 0, col_start: 0, col_end: 1, label: 1 },
-            Run { row: 1, col_start: 1, col_end: 2, label: 1 },
+            Run {
+                row: 0,
+                col_start: 0,
+                col_end: 1,
+                label: 1,
+            },
+            Run {
+                row: 1,
+                col_start: 1,
+                col_end: 2,
+                label: 1,
+            },
         ];
         let o = runs_outline(&mut runs);
         assert!((o.unsigned_area() - 2.0).abs() < 1e-9);

@@ -143,7 +143,7 @@ fn run(settings: &SweepSettings) -> Result<SweepReport, SweepError> {
         &tiles,
         &stitched,
         &catalogue,
-        fit.magnitude_threshold,
+        &fit,
         &object_settings,
     )?;
     let t_objects = t0.elapsed();

@@ -115,15 +115,14 @@ fn ring_coords(ls: &geo::LineString<f64>) -> Value {
 fn polygon_geometry(m: &MultiPolygon<f64>) -> Value {
     use geo::orient::{Direction, Orient};
     let m = m.orient(Direction::Default);
-    let polys: Vec<Value> = m
-        .0
-        .iter()
-        .map(|p| {
-            let mut rings = vec![ring_coords(p.exterior())];
-            rings.extend(p.interiors().iter().map(ring_coords));
-            Value::Array(rings)
-        })
-        .collect();
+    let polys: Vec<Value> =
+        m.0.iter()
+            .map(|p| {
+                let mut rings = vec![ring_coords(p.exterior())];
+                rings.extend(p.interiors().iter().map(ring_coords));
+                Value::Array(rings)
+            })
+            .collect();
     if polys.len() == 1 {
         json!({"type": "Polygon", "coordinates": polys[0]})
     } else {
@@ -238,14 +237,18 @@ pub fn write_change_raster(
         let (r0, c0) = (core.row as u32, core.col as u32);
         for run in &tile.invalid_runs {
             a.row_mut((run.row - r0) as usize)
-                .slice_mut(ndarray::s![(run.col_start - c0) as usize..(run.col_end - c0) as usize])
+                .slice_mut(ndarray::s![
+                    (run.col_start - c0) as usize..(run.col_end - c0) as usize
+                ])
                 .fill(group::INVALID);
         }
         for run in &tile.change_runs {
             let obj = stitched.object_of[t][run.label as usize - 1];
             if let Some(class) = class_of[obj] {
                 a.row_mut((run.row - r0) as usize)
-                    .slice_mut(ndarray::s![(run.col_start - c0) as usize..(run.col_end - c0) as usize])
+                    .slice_mut(ndarray::s![
+                        (run.col_start - c0) as usize..(run.col_end - c0) as usize
+                    ])
                     .fill(class.code());
             }
         }

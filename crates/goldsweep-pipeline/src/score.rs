@@ -76,10 +76,34 @@ mod tests {
             ..Evidence::default()
         };
         // The weakest mining evidence at a closed mine beats the strongest elsewhere ...
-        let closed = score(ChangeClass::VegetationLoss, RelationKind::NearClosedMine, &weak, 2.0, small);
-        let outside = score(ChangeClass::SpoilHeap, RelationKind::OutsideCatalogue, &e, 2.0, big);
-        let active = score(ChangeClass::SpoilHeap, RelationKind::InsideActiveMine, &e, 2.0, big);
-        let other = score(ChangeClass::OtherChange, RelationKind::InsideClosedMine, &e, 2.0, big);
+        let closed = score(
+            ChangeClass::VegetationLoss,
+            RelationKind::NearClosedMine,
+            &weak,
+            2.0,
+            small,
+        );
+        let outside = score(
+            ChangeClass::SpoilHeap,
+            RelationKind::OutsideCatalogue,
+            &e,
+            2.0,
+            big,
+        );
+        let active = score(
+            ChangeClass::SpoilHeap,
+            RelationKind::InsideActiveMine,
+            &e,
+            2.0,
+            big,
+        );
+        let other = score(
+            ChangeClass::OtherChange,
+            RelationKind::InsideClosedMine,
+            &e,
+            2.0,
+            big,
+        );
         assert!(closed > outside && outside > other && other > active);
         assert!(active >= 0.0 && closed < 1.0);
     }
