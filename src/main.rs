@@ -23,6 +23,12 @@ impl std::error::Error for BadInput {}
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    // GDAL's own handler prints every CPLError to stderr; the errors that matter come back as
+    // typed errors with the file named, so keep the terminal to one line per problem.
+    // GOLDSWEEP_GDAL_MESSAGES=1 shows GDAL's messages for debugging.
+    if std::env::var_os("GOLDSWEEP_GDAL_MESSAGES").is_none() {
+        gdal::config::set_error_handler(|_, _, _| {});
+    }
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -30,7 +36,7 @@ fn main() -> ExitCode {
                 || e.downcast_ref::<goldsweep_pipeline::SweepError>()
                     .is_some_and(|s| s.is_bad_input())
                 || e.downcast_ref::<goldsweep_eval::EvalError>().is_some();
-            let msg = format!("{e:#}").replace('\n', " ");
+            let msg = format!("{e}").replace('\n', " ");
             eprintln!("goldsweep: error: {msg}");
             ExitCode::from(if bad_input { 2 } else { 1 })
         }

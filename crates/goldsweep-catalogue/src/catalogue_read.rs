@@ -118,9 +118,13 @@ fn open(path: &Path) -> Result<Dataset> {
         open_options: is_csv.then_some(CSV_OPEN_OPTIONS),
         ..DatasetOptions::default()
     };
-    Dataset::open_ex(path, options).map_err(|source| CatalogueError::Open {
+    Dataset::open_ex(path, options).map_err(|_| CatalogueError::Open {
         path: path.to_path_buf(),
-        source,
+        reason: if path.exists() {
+            "not recognised by any GDAL vector driver".to_string()
+        } else {
+            "no such file or directory".to_string()
+        },
     })
 }
 
@@ -139,7 +143,9 @@ fn source_crs(
         layer: layer_name.to_string(),
         reason,
     };
-    if let Some(srs) = layer.spatial_ref() {
+    // GeoPackage stores a layer written without a CRS as srs_id 0/-1, which OGR reports as an
+    // "Undefined geographic/Cartesian SRS": that is no CRS, not a lon/lat one.
+    if let Some(srs) = layer.spatial_ref().filter(|s| !is_undefined(s)) {
         return crs_definition(&srs).map_err(unusable);
     }
     let prj = path.with_extension("prj");
@@ -160,6 +166,10 @@ fn source_crs(
             layer: layer_name.to_string(),
         }),
     }
+}
+
+fn is_undefined(srs: &SpatialRef) -> bool {
+    srs.authority().is_err() && srs.name().is_some_and(|n| n.starts_with("Undefined"))
 }
 
 fn crs_definition(srs: &SpatialRef) -> std::result::Result<String, String> {

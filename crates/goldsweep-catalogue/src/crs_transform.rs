@@ -117,6 +117,14 @@ pub(crate) fn short_crs(definition: &str) -> String {
     }
 }
 
+/// Version of the PROJ library in use (e.g. `"9.1.1"`), for run manifests.
+pub fn proj_version() -> String {
+    proj::ProjBuilder::new()
+        .lib_info()
+        .map(|i| i.version)
+        .unwrap_or_else(|_| "unknown".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,12 +198,4 @@ mod tests {
         assert!(!short.contains('\n'));
         assert!(short.chars().count() <= 81);
     }
-}
-
-/// Version of the PROJ library in use (e.g. `"9.1.1"`), for run manifests.
-pub fn proj_version() -> String {
-    proj::ProjBuilder::new()
-        .lib_info()
-        .map(|i| i.version)
-        .unwrap_or_else(|_| "unknown".to_string())
 }

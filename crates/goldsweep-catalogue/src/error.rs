@@ -14,12 +14,8 @@ use gdal::errors::GdalError;
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogueError {
     /// GDAL/OGR could not open the path as a vector dataset.
-    #[error("{}: cannot open as a vector dataset: {source}", path.display())]
-    Open {
-        path: PathBuf,
-        #[source]
-        source: GdalError,
-    },
+    #[error("{}: cannot open as a vector dataset: {reason}", path.display())]
+    Open { path: PathBuf, reason: String },
 
     /// The dataset has no layer with a geometry column.
     #[error("{}: no layer with geometries (layers seen: {})", path.display(), list_or_none(layers))]

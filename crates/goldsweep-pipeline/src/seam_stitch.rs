@@ -129,8 +129,8 @@ pub fn stitch(plan: &TilePlan, tiles: &[TileOutput]) -> Stitched {
 /// Calls `f(i, j)` for every pair of positions on two facing edges that touch in
 /// 8-connectivity (`|i − j| ≤ 1`).
 fn join_edges(a: &[u32], b: &[u32], mut f: impl FnMut(usize, usize)) {
-    for i in 0..a.len() {
-        if a[i] == 0 {
+    for (i, &la) in a.iter().enumerate() {
+        if la == 0 {
             continue;
         }
         for j in i.saturating_sub(1)..=(i + 1).min(b.len().saturating_sub(1)) {

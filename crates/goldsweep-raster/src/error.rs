@@ -161,6 +161,9 @@ pub(crate) fn gdal_message(err: &gdal::errors::GdalError) -> String {
         GdalError::CplError { msg, .. } | GdalError::NullPointer { msg, .. } if !msg.is_empty() => {
             msg.clone()
         }
+        GdalError::NullPointer { method_name, .. } if method_name.contains("Open") => {
+            "not recognised by any GDAL driver".to_string()
+        }
         other => other.to_string(),
     };
     one_line(&text)
