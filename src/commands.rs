@@ -10,6 +10,15 @@ use crate::args::{Command, ConventionArg, DemoArgs, EvalArgs, SweepArgs, SynthAr
 use crate::settings::sweep_settings;
 use crate::BadInput;
 
+/// `println!` that ignores a closed pipe (`goldsweep demo | head`): the outputs on disk are
+/// what matters, and a reader going away is not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 pub fn run(cmd: Command) -> Result<()> {
     match cmd {
         Command::Sweep(a) => run_sweep(a),
@@ -62,13 +71,13 @@ fn run_demo(a: DemoArgs) -> Result<()> {
         &a.out,
         &options,
     )?;
-    println!("goldsweep demo: {} → {}", dir.display(), a.out.display());
+    outln!("goldsweep demo: {} → {}", dir.display(), a.out.display());
     let report = sweep(&settings)?;
     print_summary(&report, &a.out);
     print_table(&report.candidates, a.top);
     if dir.join("truth.geojson").is_file() {
         let scores = goldsweep_eval::object_scores(&a.out, &dir.join("truth.geojson"))?;
-        println!(
+        outln!(
             "\nagainst the planted truth: recall {:.2} ({} of {} mining objects), class accuracy {:.2}, precision@{} {:.2}",
             scores.recall, scores.found_mining, scores.truth_mining, scores.class_accuracy, scores.k, scores.precision_at_k
         );
@@ -90,7 +99,7 @@ fn run_synth(a: SynthArgs) -> Result<()> {
             size: a.size,
         },
     )?;
-    println!(
+    outln!(
         "wrote a {0}×{0} scene pair to {1}: {2} planted mining objects, {3} confusers",
         a.size,
         a.out.display(),
@@ -98,7 +107,7 @@ fn run_synth(a: SynthArgs) -> Result<()> {
         summary.confusers
     );
     for f in &summary.files {
-        println!("  {}", f.display());
+        outln!("  {}", f.display());
     }
     Ok(())
 }
@@ -134,7 +143,7 @@ fn run_eval(a: EvalArgs) -> Result<()> {
     if let Some(t) = &pixel_truth {
         let s = goldsweep_eval::pixel_scores(&change, t)?;
         if !a.json {
-            println!(
+            outln!(
                 "pixels: {} labelled ({} masked, excluded) | precision {:.3} recall {:.3} F1 {:.3} kappa {:.3} OA {:.3} | tp {} fp {} tn {} fn {}",
                 s.labelled, s.excluded_masked, s.precision, s.recall, s.f1, s.kappa, s.overall_accuracy, s.tp, s.fp, s.tn, s.fn_
             );
@@ -147,7 +156,7 @@ fn run_eval(a: EvalArgs) -> Result<()> {
     if let Some(truth) = &a.truth {
         let s = goldsweep_eval::object_scores(&a.run, truth)?;
         if !a.json {
-            println!(
+            outln!(
                 "objects: recall {:.3} ({}/{} mining), class accuracy {:.3}, precision {:.3} of {} candidates, precision@{} {:.3}, active below mining: {}, candidates under cloud: {}, confusers in top {}: {}",
                 s.recall, s.found_mining, s.truth_mining, s.class_accuracy, s.precision, s.candidates, s.k, s.precision_at_k, s.active_below_mining, s.masked_candidates, s.k, s.confusers_in_top_k
             );
@@ -158,13 +167,13 @@ fn run_eval(a: EvalArgs) -> Result<()> {
         );
     }
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     }
     Ok(())
 }
 
 fn print_summary(r: &SweepReport, out: &Path) {
-    println!(
+    outln!(
         "{} candidates | change threshold {:.2} (Otsu {}) on {} sampled pixels | outputs in {}",
         r.candidates.len(),
         r.fit.magnitude_threshold,
@@ -181,12 +190,22 @@ fn print_table(cands: &[Candidate], top: usize) {
     if cands.is_empty() {
         return;
     }
-    println!(
+    outln!(
         "\n{:>4}  {:<16} {:>5}  {:<15} {:>9} {:>6}  {:<19} {:<14} {:>7}  {:>11} {:>10}",
-        "rank", "id", "score", "class", "area m²", "mu", "relation", "mine", "dist m", "lon", "lat"
+        "rank",
+        "id",
+        "score",
+        "class",
+        "area m²",
+        "mu",
+        "relation",
+        "mine",
+        "dist m",
+        "lon",
+        "lat"
     );
     for c in cands.iter().take(top) {
-        println!(
+        outln!(
             "{:>4}  {:<16} {:>5.3}  {:<15} {:>9.0} {:>6.1}  {:<19} {:<14} {:>7}  {:>11.6} {:>10.6}",
             c.rank,
             c.id,
@@ -204,6 +223,6 @@ fn print_table(cands: &[Candidate], top: usize) {
         );
     }
     if cands.len() > top {
-        println!("… {} more in candidates.geojson", cands.len() - top);
+        outln!("… {} more in candidates.geojson", cands.len() - top);
     }
 }

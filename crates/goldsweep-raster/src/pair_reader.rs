@@ -104,20 +104,28 @@ fn read_date(
     out: &mut Array3<f32>,
     valid: &mut Array2<bool>,
 ) -> Result<(), RasterError> {
+    // A pixel stored as exactly 0 in every band is fill, whatever nodata value the header
+    // declares (many products mask clouds and swath edges with 0 but declare another nodata).
+    let mut any_nonzero = Array2::<bool>::from_elem(valid.dim(), false);
     for (k, &band) in plan.stack_bands.iter().enumerate() {
         let mut slab = out.index_axis_mut(Axis(0), k);
         read_band_into(&open.stack, band, w, &mut slab, &plan.scene)?;
         let (nodata, scale, offset) = plan.radiometry[k];
         let nodata = nodata.map(|v| v as f32);
         Zip::from(valid.view_mut())
+            .and(&mut any_nonzero)
             .and(&mut slab)
-            .for_each(|ok, v| {
+            .for_each(|ok, nz, v| {
                 if !v.is_finite() || Some(*v) == nodata {
                     *ok = false;
                 }
+                *nz |= *v != 0.0;
                 *v = (f64::from(*v) * scale + offset) as f32;
             });
     }
+    Zip::from(valid.view_mut())
+        .and(&any_nonzero)
+        .for_each(|ok, &nz| *ok &= nz);
     if let Some(alpha) = plan.alpha_band {
         let a = read_band::<u8>(&open.stack, alpha, w, &plan.scene)?;
         Zip::from(valid.view_mut()).and(&a).for_each(|ok, &a| {

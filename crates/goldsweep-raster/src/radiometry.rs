@@ -30,7 +30,8 @@ pub(crate) struct BandFacts {
 /// 2. scale/offset stored in the band metadata, unless they are the identity;
 /// 3. Landsat Collection 2 surface reflectance files: scale 2.75e-5, offset −0.2;
 /// 4. Sentinel-2 integer data: scale 1e-4 (L1C/L2A digital numbers are reflectance × 10000);
-/// 5. identity (Byte data, floats and unknown sensors are used as stored).
+/// 5. 8-bit data: 1/255, so thresholds on brightness see a fraction of full scale;
+/// 6. identity (floats and other integer data of unknown sensors are used as stored).
 pub(crate) fn choose_radiometry(
     scale: Option<f64>,
     offset: Option<f64>,
@@ -69,6 +70,13 @@ pub(crate) fn choose_radiometry(
             source: "Sentinel-2 integer default (DN / 10000)",
         };
     }
+    if facts.data_type == GdalDataType::UInt8 {
+        return Radiometry {
+            scale: 1.0 / 255.0,
+            offset: 0.0,
+            source: "8-bit default (DN / 255, fraction of full scale)",
+        };
+    }
     Radiometry {
         scale: 1.0,
         offset: 0.0,
@@ -99,6 +107,8 @@ mod tests {
         let r = choose_radiometry(None, None, Sensor::Sentinel2, facts(GdalDataType::Float32));
         assert_eq!((r.scale, r.offset), (1.0, 0.0));
         let r = choose_radiometry(None, None, Sensor::LandsatTm, facts(GdalDataType::UInt8));
+        assert_eq!((r.scale, r.offset), (1.0 / 255.0, 0.0));
+        let r = choose_radiometry(None, None, Sensor::FourBand, facts(GdalDataType::Int16));
         assert_eq!((r.scale, r.offset), (1.0, 0.0));
         let sr = BandFacts {
             landsat_sr_file: true,

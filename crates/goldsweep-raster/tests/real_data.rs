@@ -20,7 +20,7 @@ fn taizhou_envi_opens_as_landsat_tm_stack() {
     assert_eq!(s.bands().len(), 6);
     assert_eq!(s.grid().epsg(), Some(32651));
     assert_eq!(s.describe()["driver"], "ENVI");
-    assert_eq!(s.describe()["bands"][0]["scale"], 1.0);
+    assert_eq!(s.describe()["bands"][0]["scale"], 1.0 / 255.0);
     let pair = ScenePair::new(s, open(&data.join("taizhou/2003TM"))).unwrap();
     let tile = pair
         .reader()
@@ -28,7 +28,7 @@ fn taizhou_envi_opens_as_landsat_tm_stack() {
         .read(Window::new(100, 100, 64, 64))
         .unwrap();
     assert!(tile.valid.iter().all(|v| *v));
-    assert!(tile.before.iter().all(|v| (0.0..=255.0).contains(v)));
+    assert!(tile.before.iter().all(|v| (0.0..=1.0).contains(v)));
     assert!(tile.before != tile.after);
 }
 
