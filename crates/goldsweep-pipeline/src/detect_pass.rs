@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::error::SweepError;
 use crate::tile_plan::{TilePlan, TileSpec};
+use crate::Progress;
 
 /// A horizontal run of pixels `[col_start, col_end)` on scene row `row` with one value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +49,13 @@ pub fn detect_all(
     plan: &TilePlan,
     fit: &SceneFit,
     params: &EvidenceParams,
+    progress: Option<&dyn Progress>,
 ) -> Result<Vec<TileOutput>, SweepError> {
-    plan.tiles()
+    if let Some(p) = progress {
+        p.start(plan.len(), (plan.width * plan.height) as u64);
+    }
+    let out = plan
+        .tiles()
         .par_iter()
         .map_init(
             || pair.reader(),
@@ -67,10 +73,17 @@ pub fn detect_all(
                     scene_col: spec.core.col as u64,
                 };
                 let det = detect_tile(&tile, pair.bands(), fit, params, core);
+                if let Some(p) = progress {
+                    p.tile_done((spec.core.width * spec.core.height) as u64);
+                }
                 Ok(summarise(*spec, det))
             },
         )
-        .collect()
+        .collect();
+    if let Some(p) = progress {
+        p.finish();
+    }
+    out
 }
 
 fn summarise(spec: TileSpec, det: goldsweep_detect::tile::TileDetection) -> TileOutput {

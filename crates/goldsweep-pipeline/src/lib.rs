@@ -24,6 +24,7 @@ pub mod seam_stitch;
 pub mod tile_plan;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use goldsweep_catalogue::{Catalogue, FieldMap};
@@ -35,6 +36,27 @@ use serde_json::json;
 
 pub use candidates::{Candidate, M2_PER_MU};
 pub use error::SweepError;
+pub use outputs::Staging;
+
+/// Receives the progress of the detect pass (the long one). Called from worker threads.
+pub trait Progress: Send + Sync {
+    /// The pass starts: `tiles` tiles covering `pixels` pixels.
+    fn start(&self, _tiles: usize, _pixels: u64) {}
+    /// One tile of `pixels` pixels is done.
+    fn tile_done(&self, _pixels: u64) {}
+    /// The pass is over.
+    fn finish(&self) {}
+}
+
+/// A shared [`Progress`] receiver in [`SweepSettings`].
+#[derive(Clone)]
+pub struct ProgressHook(pub Arc<dyn Progress>);
+
+impl std::fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressHook")
+    }
+}
 
 /// Everything a sweep needs, resolved.
 #[derive(Debug, Clone)]
@@ -59,6 +81,8 @@ pub struct SweepSettings {
     pub fit: FitParams,
     pub evidence: EvidenceParams,
     pub classes: ClassParams,
+    /// Where to report progress, if anywhere.
+    pub progress: Option<ProgressHook>,
 }
 
 impl SweepSettings {
@@ -80,6 +104,7 @@ impl SweepSettings {
             fit: FitParams::default(),
             evidence: EvidenceParams::default(),
             classes: ClassParams::default(),
+            progress: None,
         }
     }
 }
@@ -89,12 +114,24 @@ impl SweepSettings {
 pub struct SweepReport {
     pub candidates: Vec<Candidate>,
     pub fit: SceneFit,
+    /// The aligned scenes (paths and grids; cheap to clone, opens readers on demand).
+    pub pair: ScenePair,
+    pub catalogue: Arc<Catalogue>,
+    /// Final paths of the outputs (written once the staging is committed).
     pub outputs: Vec<PathBuf>,
     pub manifest: serde_json::Value,
 }
 
 /// Runs a whole sweep and writes its outputs into `settings.out_dir`.
 pub fn sweep(settings: &SweepSettings) -> Result<SweepReport, SweepError> {
+    let (mut report, staging) = sweep_staged(settings)?;
+    report.outputs = staging.commit()?;
+    Ok(report)
+}
+
+/// Runs a whole sweep and stages its outputs without committing them, so that a caller can add
+/// further files (field ledgers, chips) that appear together with the rest, or not at all.
+pub fn sweep_staged(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
         .build()
@@ -102,7 +139,7 @@ pub fn sweep(settings: &SweepSettings) -> Result<SweepReport, SweepError> {
     pool.install(|| run(settings))
 }
 
-fn run(settings: &SweepSettings) -> Result<SweepReport, SweepError> {
+fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     let t0 = Instant::now();
     let before = Scene::open(&settings.before, &settings.before_options)?;
     let after = Scene::open(&settings.after, &settings.after_options)?;
@@ -119,7 +156,8 @@ fn run(settings: &SweepSettings) -> Result<SweepReport, SweepError> {
     let t_fit = t0.elapsed();
 
     let plan = detect_pass::plan(&pair, settings.tile_size);
-    let tiles = detect_pass::detect_all(&pair, &plan, &fit, &settings.evidence)?;
+    let progress = settings.progress.as_ref().map(|p| p.0.as_ref());
+    let tiles = detect_pass::detect_all(&pair, &plan, &fit, &settings.evidence, progress)?;
     let valid: u64 = tiles.iter().map(|t| t.valid_pixels).sum();
     if valid == 0 {
         return Err(SweepError::NoValidPixels {
@@ -207,11 +245,13 @@ fn run(settings: &SweepSettings) -> Result<SweepReport, SweepError> {
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
     staging.write_text(outputs::MANIFEST, &text)?;
-    let outputs = staging.commit()?;
-    Ok(SweepReport {
+    let report = SweepReport {
         candidates: cands,
         fit,
-        outputs,
+        pair,
+        catalogue: Arc::new(catalogue),
+        outputs: Vec::new(),
         manifest,
-    })
+    };
+    Ok((report, staging))
 }
