@@ -89,6 +89,16 @@ pub struct SweepOptions {
     /// (active, policy_closed, protected_area_exit, closed, illegal_site).
     #[arg(long, value_name = "STATUS")]
     pub default_status: Option<String>,
+    /// Progress bar on stderr: auto = only on a terminal; always = also in logs (a line per tenth); never.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    pub progress: ProgressArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

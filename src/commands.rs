@@ -29,7 +29,9 @@ pub fn run(cmd: Command) -> Result<()> {
 }
 
 fn run_sweep(a: SweepArgs) -> Result<()> {
-    let settings = sweep_settings(&a.before, &a.after, a.catalogue.clone(), &a.out, &a.options)?;
+    let mut settings =
+        sweep_settings(&a.before, &a.after, a.catalogue.clone(), &a.out, &a.options)?;
+    settings.progress = crate::progress::hook(a.options.progress);
     let report = sweep(&settings)?;
     print_summary(&report, &a.out);
     print_table(&report.candidates, 10);
@@ -64,13 +66,14 @@ fn run_demo(a: DemoArgs) -> Result<()> {
     if options.mask_after.is_none() && dir.join("after_mask.tif").is_file() {
         options.mask_after = Some(dir.join("after_mask.tif"));
     }
-    let settings = sweep_settings(
+    let mut settings = sweep_settings(
         &dir.join("before.tif"),
         &dir.join("after.tif"),
         Some(dir.join("catalogue.geojson")),
         &a.out,
         &options,
     )?;
+    settings.progress = crate::progress::hook(options.progress);
     outln!("goldsweep demo: {} → {}", dir.display(), a.out.display());
     let report = sweep(&settings)?;
     print_summary(&report, &a.out);

@@ -9,7 +9,9 @@ use rstar::{RTree, AABB};
 
 use crate::error::Result;
 use crate::field_map::FieldMap;
+use crate::read_options::ReadOptions;
 use crate::relation::{Relatable, Relation, RelationKind};
+use crate::sealing::Sealing;
 use crate::status::MineStatus;
 
 /// One catalogued mine.
@@ -21,6 +23,12 @@ pub struct Mine {
     pub name: String,
     /// Normalised status.
     pub status: MineStatus,
+    /// Mining-right holder (采矿权人), when the catalogue has that field and a value.
+    pub holder: Option<String>,
+    /// Sealing state of the workings (封堵情况), when recorded.
+    pub sealing: Option<Sealing>,
+    /// Party responsible for sealing (封堵责任主体), when recorded.
+    pub responsible: Option<String>,
     /// Outline (Polygon/MultiPolygon) or location (Point/MultiPoint) in the work CRS (metres).
     pub geometry: Geometry<f64>,
     /// 1-based feature number in the source layer, for pointing users back at the file.
@@ -55,6 +63,12 @@ pub(crate) struct Provenance {
     pub skipped_layers: Vec<String>,
     pub source_crs: String,
     pub work_crs: String,
+    /// OGR driver or corner-point reader.
+    pub driver: String,
+    /// The attribute encoding and why it was chosen.
+    pub encoding: String,
+    /// Each mine attribute and the field it was read from (`None`: not found).
+    pub field_mapping: Vec<(&'static str, Option<String>)>,
 }
 
 /// The mine catalogue, reprojected into the work CRS and indexed for fast relation queries.
@@ -76,8 +90,29 @@ impl Catalogue {
     /// a layer without CRS may take one from a `.prj` file beside it (same stem); otherwise the
     /// read fails with [`CatalogueError::MissingCrs`](crate::CatalogueError::MissingCrs). Other
     /// layers of the dataset are skipped and listed by [`Catalogue::describe`].
+    ///
+    /// Attribute text is decoded as described in [`ReadOptions::encoding`] (GBK Shapefiles with
+    /// or without `.cpg`); `.xlsx`/`.xls`/`.ods` workbooks and CSV files with a point-number,
+    /// X and Y column are read as corner-point tables (拐点坐标, see
+    /// [`Catalogue::read_with_options`]).
     pub fn read(path: &Path, work_crs: &str, fields: &FieldMap) -> Result<Catalogue> {
-        crate::catalogue_read::read(path, work_crs, fields, None)
+        crate::catalogue_read::read(path, work_crs, fields, &ReadOptions::default())
+    }
+
+    /// Like [`Catalogue::read`], with declarations the file may lack: source CRS,
+    /// Gauss–Krüger zone of corner points written without the zone prefix, attribute encoding.
+    ///
+    /// Corner-point tables: X is the northing and Y the easting; Y with a two-digit zone prefix
+    /// (`39512345.67`) is in CGCS2000 3° zone 39 (EPSG:4527) unless a CRS is declared; Y
+    /// without it needs [`ReadOptions::gk_zone`] or [`ReadOptions::source_crs`], else the read
+    /// fails with [`CatalogueError::SourceCrs`](crate::CatalogueError::SourceCrs).
+    pub fn read_with_options(
+        path: &Path,
+        work_crs: &str,
+        fields: &FieldMap,
+        options: &ReadOptions,
+    ) -> Result<Catalogue> {
+        crate::catalogue_read::read(path, work_crs, fields, options)
     }
 
     /// Like [`Catalogue::read`], with a CRS declared by the user for layers that carry none
@@ -88,7 +123,12 @@ impl Catalogue {
         fields: &FieldMap,
         declared_crs: &str,
     ) -> Result<Catalogue> {
-        crate::catalogue_read::read(path, work_crs, fields, Some(declared_crs))
+        crate::catalogue_read::read(
+            path,
+            work_crs,
+            fields,
+            &ReadOptions::with_source_crs(declared_crs),
+        )
     }
 
     /// A catalogue with no mines: every object relates as outside the catalogue.
@@ -145,8 +185,10 @@ impl Catalogue {
         &self.provenance.work_crs
     }
 
-    /// Summary for run manifests: `path`, `layer`, `skipped_layers`, `feature_count`,
-    /// `status_counts` (every status, including zeros), `source_crs`, `work_crs`.
+    /// Summary for run manifests: `path`, `driver`, `layer`, `skipped_layers`,
+    /// `feature_count`, `status_counts` (every status, including zeros), `sealing_counts`
+    /// (every state, plus `unknown` for mines without one), `source_crs`, `work_crs`,
+    /// `encoding`, `fields` (each mine attribute → the field it was read from, or null).
     pub fn describe(&self) -> serde_json::Value {
         let mut counts = serde_json::Map::new();
         for status in MineStatus::ALL {
@@ -159,8 +201,29 @@ impl Catalogue {
             .as_ref()
             .map(|p| serde_json::Value::from(p.display().to_string()))
             .unwrap_or(serde_json::Value::Null);
+        let mut sealing = serde_json::Map::new();
+        for state in Sealing::ALL {
+            let n = self
+                .mines
+                .iter()
+                .filter(|m| m.sealing == Some(state))
+                .count();
+            sealing.insert(state.as_str().to_string(), n.into());
+        }
+        let unknown = self.mines.iter().filter(|m| m.sealing.is_none()).count();
+        sealing.insert("unknown".to_string(), unknown.into());
+        let fields: serde_json::Map<String, serde_json::Value> = self
+            .provenance
+            .field_mapping
+            .iter()
+            .map(|(concept, field)| (concept.to_string(), field.clone().into()))
+            .collect();
         serde_json::json!({
             "path": path,
+            "driver": self.provenance.driver,
+            "encoding": self.provenance.encoding,
+            "fields": fields,
+            "sealing_counts": sealing,
             "layer": self.provenance.layer,
             "skipped_layers": self.provenance.skipped_layers,
             "feature_count": self.mines.len(),

@@ -75,6 +75,39 @@ pub enum CatalogueError {
     #[error("{}: row {row}: missing or empty geometry", path.display())]
     EmptyGeometry { path: PathBuf, row: usize },
 
+    /// A sealing value that is not in the vocabulary.
+    #[error(
+        "{}: row {row}: unknown sealing state '{value}' (accepted: {})",
+        path.display(),
+        crate::sealing::Sealing::accepted_values().join(", ")
+    )]
+    UnknownSealing {
+        path: PathBuf,
+        row: usize,
+        value: String,
+    },
+
+    /// The attribute encoding declared (or named in a `.cpg`) cannot be decoded.
+    #[error("{}: {reason}", path.display())]
+    Encoding { path: PathBuf, reason: String },
+
+    /// A corner-point table as a whole cannot be used (no header, no grouping column, ...).
+    #[error("{}: corner-point table: {reason}", path.display())]
+    CornerPoints { path: PathBuf, reason: String },
+
+    /// One row of a corner-point table is unusable (`row` is the spreadsheet line).
+    #[error("{}: row {row}: {reason}", path.display())]
+    CornerPoint {
+        path: PathBuf,
+        row: usize,
+        reason: String,
+    },
+
+    /// The CRS of corner-point coordinates cannot be determined (no zone prefix and no zone or
+    /// CRS declared, or a declaration that contradicts the coordinates).
+    #[error("{}: {reason}", path.display())]
+    SourceCrs { path: PathBuf, reason: String },
+
     /// A geometry type this catalogue cannot relate to (lines, curves, ...).
     #[error(
         "{}: row {row}: unsupported geometry type {kind} (expected Polygon, MultiPolygon, Point or MultiPoint)",

@@ -14,7 +14,7 @@ use geo::{
 use crate::ring_crossing::ring_crosses_itself;
 
 /// Why a feature's geometry cannot be used.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum GeometryProblem {
     /// No geometry, or an empty one.
     Empty,
@@ -109,7 +109,12 @@ fn polygon(g: &OgrGeometry) -> Result<Polygon<f64>, GeometryProblem> {
         rings.push(ring(&g.get_geometry(i), &label)?);
     }
     let exterior = rings.remove(0);
-    let poly = Polygon::new(exterior, rings);
+    check_polygon(Polygon::new(exterior, rings))
+}
+
+/// Checks a polygon built from closed, finite rings against `geo`'s validity rules, accepting
+/// rings that touch themselves at a vertex (see [`to_valid_geo`]).
+pub(crate) fn check_polygon(poly: Polygon<f64>) -> Result<Polygon<f64>, GeometryProblem> {
     let fatal = poly
         .validation_errors()
         .into_iter()

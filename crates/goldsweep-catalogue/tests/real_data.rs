@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use geo::{Area, BoundingRect};
-use goldsweep_catalogue::{Catalogue, CrsTransform, FieldMap, MineStatus, RelationKind};
+use goldsweep_catalogue::{
+    inspect, Catalogue, CrsTransform, FieldMap, MineStatus, ReadOptions, RelationKind,
+};
 
 fn data_dir() -> Option<PathBuf> {
     let dir = Path::new(concat!(
@@ -90,5 +92,21 @@ fn maus_tang_geopackage_worldwide() -> TestResult {
         catalogue.describe()["layer"],
         "mining_polygons_combined_demo"
     );
+    Ok(())
+}
+
+#[test]
+fn inspect_ghana_geojson() -> TestResult {
+    let Some(dir) = data_dir() else { return Ok(()) };
+    let path = dir.join("amw_ghana_ashanti_2017-2020.geojson");
+    let fields = FieldMap::with_status_default(MineStatus::IllegalSite);
+    let report = inspect(&path, &fields, &ReadOptions::default())?;
+    assert_eq!(report.driver, "GeoJSON");
+    assert_eq!(report.feature_count, 407);
+    assert_eq!(report.source_crs.as_deref(), Some("EPSG:4326"));
+    assert!(report.encoding.starts_with("UTF-8"), "{}", report.encoding);
+    assert!(report.unused_fields.iter().any(|f| f == "year"));
+    assert!(report.status_values.is_empty());
+    assert_eq!(report.geometry_problems, 0);
     Ok(())
 }

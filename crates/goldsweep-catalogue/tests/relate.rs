@@ -18,6 +18,9 @@ fn mine(status: MineStatus, geometry: Geometry<f64>) -> Mine {
         id: String::new(),
         name: String::new(),
         status,
+        holder: None,
+        sealing: None,
+        responsible: None,
         geometry,
         row: 0,
     }

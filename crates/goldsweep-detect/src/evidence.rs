@@ -3,7 +3,7 @@
 use ndarray::{s, Array2, ArrayView2};
 
 use crate::indices::{bsi, mndwi, ndvi, ndwi, visible_bare_index};
-use crate::normalise::SceneFit;
+use crate::normalise::{BandFit, SceneFit};
 use crate::{BandRole, BandSet, TileData};
 
 /// Pixel group codes in [`PixelEvidence::group`].
@@ -88,11 +88,84 @@ impl PixelEvidence {
     }
 }
 
+/// Per-pixel chi-square of the normalised difference, `Σ_b ((after'_b − before_b) / σ_b)² / n`,
+/// or NaN where the pixel is invalid.
+fn chi_per_pixel(tile: &TileData, nb: usize, fit: &[BandFit]) -> Vec<f32> {
+    let (rows, cols) = tile.shape();
+    let n = rows * cols;
+    let before = tile.before.as_standard_layout();
+    let after = tile.after.as_standard_layout();
+    let valid = tile.valid.as_standard_layout();
+    let (before, after, valid) = (
+        before.as_slice().unwrap_or(&[]),
+        after.as_slice().unwrap_or(&[]),
+        valid.as_slice().unwrap_or(&[]),
+    );
+    let mut chi = vec![f32::NAN; n];
+    for (k, f) in fit.iter().enumerate().take(nb) {
+        let (b, a) = (&before[k * n..(k + 1) * n], &after[k * n..(k + 1) * n]);
+        let inv_sigma = 1.0 / f.sigma;
+        for i in 0..n {
+            let z = (f.gain * a[i] + f.offset - b[i]) * inv_sigma;
+            chi[i] = if k == 0 { z * z } else { chi[i] + z * z };
+        }
+    }
+    let inv_nb = 1.0 / nb.max(1) as f32;
+    for (c, &ok) in chi.iter_mut().zip(valid) {
+        *c = if ok { *c * inv_nb } else { f32::NAN };
+    }
+    chi
+}
+
+/// Change magnitude: the square root of the chi-square averaged over the valid pixels of the
+/// 3 × 3 neighbourhood (spatial context: an isolated noisy pixel is damped, a changed field
+/// or heap keeps its level). NaN where the pixel itself is invalid. Needs a halo of one pixel.
+///
+/// ```
+/// use goldsweep_detect::evidence::change_magnitude;
+/// use goldsweep_detect::normalise::BandFit;
+/// use goldsweep_detect::TileData;
+/// use ndarray::{Array2, Array3};
+/// let before = Array3::from_elem((4, 3, 3), 0.1_f32);
+/// let mut after = before.clone();
+/// after[[0, 1, 1]] = 0.19; // one band of the centre pixel changes by 9 σ
+/// let tile = TileData { before, after, valid: Array2::from_elem((3, 3), true) };
+/// let fit = vec![BandFit { gain: 1.0, offset: 0.0, sigma: 0.01 }; 4];
+/// let m = change_magnitude(&tile, 4, &fit);
+/// // chi = 81 / 4 bands at the centre, spread over the 9 pixels of its neighbourhood.
+/// assert!((m[[1, 1]] - (81.0f32 / 4.0 / 9.0).sqrt()).abs() < 1e-3);
+/// ```
+pub fn change_magnitude(tile: &TileData, nb: usize, fit: &[BandFit]) -> Array2<f32> {
+    let (rows, cols) = tile.shape();
+    let chi = chi_per_pixel(tile, nb, fit);
+    let mut m = Array2::<f32>::from_elem((rows, cols), f32::NAN);
+    for r in 0..rows {
+        let (r0, r1) = (r.saturating_sub(1), (r + 1).min(rows - 1));
+        for c in 0..cols {
+            if chi[r * cols + c].is_nan() {
+                continue;
+            }
+            let (c0, c1) = (c.saturating_sub(1), (c + 1).min(cols - 1));
+            let (mut sum, mut count) = (0.0_f32, 0u32);
+            for rr in r0..=r1 {
+                for &v in &chi[rr * cols + c0..=rr * cols + c1] {
+                    if !v.is_nan() {
+                        sum += v;
+                        count += 1;
+                    }
+                }
+            }
+            m[[r, c]] = (sum / count.max(1) as f32).sqrt();
+        }
+    }
+    m
+}
+
 /// Computes the evidence for every pixel of a tile.
 ///
-/// A pixel is change when it is valid and its magnitude reaches `fit.magnitude_threshold`; it is
-/// [`group::WATER`] when the after date is water and the water index rose, [`group::LAND`]
-/// otherwise. Invalid pixels get [`group::INVALID`] and zero evidence.
+/// A pixel is change when it is valid and its [`change_magnitude`] reaches
+/// `fit.magnitude_threshold`; it is [`group::WATER`] when the after date is water and the water
+/// index rose, [`group::LAND`] otherwise. Invalid pixels get [`group::INVALID`] and zero evidence.
 pub fn pixel_evidence(
     tile: &TileData,
     bands: &BandSet,
@@ -102,14 +175,14 @@ pub fn pixel_evidence(
     let (rows, cols) = tile.shape();
     let n = rows * cols;
     let nb = bands.len();
+    let magnitude = change_magnitude(tile, nb, &fit.bands);
     let before = tile.before.as_standard_layout();
     let after = tile.after.as_standard_layout();
-    let valid = tile.valid.as_standard_layout();
-    let (before, after, valid) = (
+    let (before, after) = (
         before.as_slice().unwrap_or(&[]),
         after.as_slice().unwrap_or(&[]),
-        valid.as_slice().unwrap_or(&[]),
     );
+    let mags = magnitude.as_slice().unwrap_or(&[]);
     let idx = |r: BandRole| bands.index(r);
     let (ib, ig, ir, inir) = (
         idx(BandRole::Blue).unwrap_or(0),
@@ -128,20 +201,17 @@ pub fn pixel_evidence(
     let mut b = [0.0_f32; 6];
     let mut a = [0.0_f32; 6];
     for i in 0..n {
-        if !valid[i] {
+        let m = mags.get(i).copied().unwrap_or(f32::NAN);
+        if m.is_nan() {
             continue;
         }
-        let mut chi = 0.0_f32;
         let (mut sum_b, mut sum_a) = (0.0_f32, 0.0_f32);
         for (k, f) in fit.bands.iter().enumerate().take(nb) {
             b[k] = before[k * n + i];
             a[k] = f.gain * after[k * n + i] + f.offset;
-            let z = (a[k] - b[k]) / f.sigma;
-            chi += z * z;
             sum_b += b[k];
             sum_a += a[k];
         }
-        let m = (chi / nb as f32).sqrt();
         let (bare_b, bare_a, water_b, water_a) = match swir1 {
             Some(is1) => (
                 bsi(b[ib], b[ir], b[inir], b[is1]),
@@ -192,7 +262,6 @@ pub fn pixel_evidence(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalise::BandFit;
     use ndarray::{Array2, Array3};
 
     fn fit(nb: usize) -> SceneFit {

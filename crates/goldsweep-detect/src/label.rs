@@ -21,20 +21,17 @@ pub struct Fragments {
 /// only on the pixels.
 ///
 /// ```
+/// use goldsweep_detect::evidence::PixelEvidence;
 /// use goldsweep_detect::label::label_fragments;
-/// use goldsweep_detect::evidence::{pixel_evidence, EvidenceParams};
-/// # use goldsweep_detect::{BandRole, BandSet, TileData};
-/// # use goldsweep_detect::normalise::{BandFit, SceneFit};
-/// # use ndarray::{Array2, Array3};
-/// # let fit = SceneFit { bands: vec![BandFit { gain: 1.0, offset: 0.0, sigma: 0.01 }; 4],
-/// #     magnitude_threshold: 3.0, otsu_threshold: None, strong_threshold: 4.5, sampled_pixels: 0 };
-/// # let before = Array3::from_elem((4, 3, 3), 0.1_f32);
-/// # let mut after = before.clone();
-/// # after[[2, 0, 0]] = 0.3; after[[2, 1, 1]] = 0.3; after[[2, 2, 2]] = 0.3;
-/// # let tile = TileData { before, after, valid: Array2::from_elem((3, 3), true) };
-/// # let bands = BandSet::new([BandRole::Blue, BandRole::Green, BandRole::Red, BandRole::Nir]).unwrap();
-/// let ev = pixel_evidence(&tile, &bands, &fit, &EvidenceParams::default());
-/// // A diagonal line of three changed pixels is one 8-connected fragment.
+/// use ndarray::{array, Array2};
+/// let zeros = Array2::<f32>::zeros((3, 3));
+/// let ev = PixelEvidence {
+///     // A diagonal line of three land-change pixels.
+///     group: array![[1u8, 0, 0], [0, 1, 0], [0, 0, 1]],
+///     magnitude: zeros.clone(), d_ndvi: zeros.clone(), d_bare: zeros.clone(),
+///     d_water: zeros.clone(), bare_after: zeros.clone(), water_after: zeros.clone(), d_bright: zeros,
+/// };
+/// // 8-connected: one fragment, positioned in the scene by `origin`.
 /// let f = label_fragments(ev.view(0, 0, 3, 3), (100, 200));
 /// assert_eq!(f.stats.len(), 1);
 /// assert_eq!(f.stats[0].pixels, 3);

@@ -1,15 +1,17 @@
 //! Binary clean-up of the change groups with 3 × 3 neighbourhoods.
 //!
-//! Both steps look one pixel around each pixel, so applying them in sequence needs a halo of
-//! [`HALO`] pixels around a tile for the tile's core to come out exactly as in a whole-scene run.
+//! The change magnitude looks one pixel around each pixel and both clean-up steps one more
+//! each, so a tile needs a halo of [`HALO`] pixels for its core to come out exactly as in a
+//! whole-scene run.
 //! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter.
 
 use ndarray::Array2;
 
 use crate::evidence::group;
 
-/// Halo (pixels) a tile needs for [`clean_groups`] to be exact in its core.
-pub const HALO: usize = 2;
+/// Halo (pixels) a tile needs for the smoothed magnitude and [`clean_groups`] to be exact in
+/// its core.
+pub const HALO: usize = 3;
 
 /// Removes isolated change pixels (no changed 8-neighbour), then fills pixels without change
 /// that have at least 6 changed 8-neighbours with the neighbours' majority group. Invalid pixels

@@ -68,7 +68,7 @@ impl Default for FitParams {
             min_magnitude: 2.5,
             max_magnitude: 8.0,
             rounds: 4,
-            strong_factor: 1.25,
+            strong_factor: 1.1,
         }
     }
 }
@@ -109,55 +109,82 @@ impl SceneFit {
     /// assert!((fit.bands[0].gain - 0.5).abs() < 0.01);
     /// ```
     pub fn estimate(sample: &PixelSample, params: &FitParams) -> Result<SceneFit, FitError> {
-        let n = sample.len();
-        if n < 100 {
-            return Err(FitError::TooFewPixels(n));
-        }
-        let nb = sample.before.len();
-        let mut keep: Vec<usize> = (0..n).collect();
-        let mut fits = vec![
-            BandFit {
-                gain: 1.0,
-                offset: 0.0,
-                sigma: 1.0
-            };
-            nb
-        ];
-        for _ in 0..params.rounds.max(1) {
-            for (b, fit) in fits.iter_mut().enumerate() {
-                let (gain, offset) = tls_line(&sample.after[b], &sample.before[b], &keep);
-                let resid: Vec<f32> = (0..n)
-                    .map(|i| sample.before[b][i] - (gain * sample.after[b][i] + offset))
-                    .collect();
-                let sigma = robust_sigma(&resid).unwrap_or(0.0).max(1e-6);
-                *fit = BandFit {
-                    gain,
-                    offset,
-                    sigma,
-                };
-            }
-            let chi = chi_square(sample, &fits);
-            let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by(|&a, &b| chi[a].total_cmp(&chi[b]).then(a.cmp(&b)));
-            keep = order[..n / 2].to_vec();
-            keep.sort_unstable();
-        }
-        let magnitudes: Vec<f32> = chi_square(sample, &fits)
+        let bands = fit_normalisation(sample, params)?;
+        let nb = bands.len().max(1);
+        let magnitudes: Vec<f32> = chi_square(sample, &bands)
             .into_iter()
             .map(|c| (c / nb as f32).sqrt())
             .collect();
-        let otsu_threshold = otsu(&magnitudes);
+        Ok(SceneFit::with_threshold(
+            bands,
+            &magnitudes,
+            sample.len(),
+            params,
+        ))
+    }
+
+    /// Completes a fit from its band normalisation and a sample of change magnitudes (as the
+    /// detector computes them, e.g. spatially smoothed): Otsu's threshold clamped to the
+    /// parameter range, and the strong (hysteresis) threshold.
+    pub fn with_threshold(
+        bands: Vec<BandFit>,
+        magnitudes: &[f32],
+        sampled_pixels: usize,
+        params: &FitParams,
+    ) -> SceneFit {
+        let otsu_threshold = otsu(magnitudes);
         let magnitude_threshold = otsu_threshold
             .unwrap_or(params.min_magnitude)
             .clamp(params.min_magnitude, params.max_magnitude);
-        Ok(SceneFit {
-            bands: fits,
+        SceneFit {
+            bands,
             magnitude_threshold,
             otsu_threshold,
             strong_threshold: magnitude_threshold * params.strong_factor,
-            sampled_pixels: n,
-        })
+            sampled_pixels,
+        }
     }
+}
+
+/// The per-band normalisation of the after date onto the before date (see the module docs).
+pub fn fit_normalisation(
+    sample: &PixelSample,
+    params: &FitParams,
+) -> Result<Vec<BandFit>, FitError> {
+    let n = sample.len();
+    if n < 100 {
+        return Err(FitError::TooFewPixels(n));
+    }
+    let nb = sample.before.len();
+    let mut keep: Vec<usize> = (0..n).collect();
+    let mut fits = vec![
+        BandFit {
+            gain: 1.0,
+            offset: 0.0,
+            sigma: 1.0
+        };
+        nb
+    ];
+    for _ in 0..params.rounds.max(1) {
+        for (b, fit) in fits.iter_mut().enumerate() {
+            let (gain, offset) = tls_line(&sample.after[b], &sample.before[b], &keep);
+            let resid: Vec<f32> = (0..n)
+                .map(|i| sample.before[b][i] - (gain * sample.after[b][i] + offset))
+                .collect();
+            let sigma = robust_sigma(&resid).unwrap_or(0.0).max(1e-6);
+            *fit = BandFit {
+                gain,
+                offset,
+                sigma,
+            };
+        }
+        let chi = chi_square(sample, &fits);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| chi[a].total_cmp(&chi[b]).then(a.cmp(&b)));
+        keep = order[..n / 2].to_vec();
+        keep.sort_unstable();
+    }
+    Ok(fits)
 }
 
 /// Sum over bands of the squared standardised residual, per sampled pixel.

@@ -1,7 +1,9 @@
 //! Pass 1: a spatially stratified sample of both dates, from which the normalisation and the
 //! change threshold are fitted — without reading the whole scene.
 
-use goldsweep_detect::normalise::{FitParams, PixelSample, SceneFit};
+use goldsweep_detect::evidence::change_magnitude;
+use goldsweep_detect::normalise::{fit_normalisation, FitParams, PixelSample, SceneFit};
+use goldsweep_detect::TileData;
 use goldsweep_raster::{ScenePair, Window};
 use rayon::prelude::*;
 
@@ -38,39 +40,35 @@ pub fn sample_windows(width: usize, height: usize) -> Vec<Window> {
         .collect()
 }
 
-/// Reads the sample windows (in parallel, one reader per worker) and fits the scene.
+/// Reads the sample windows (in parallel, one reader per worker) and fits the scene: the
+/// band normalisation on the pooled valid pixels, then the threshold on the change magnitude
+/// computed per window exactly as the detector computes it (with its spatial smoothing).
 pub fn fit_scene(pair: &ScenePair, params: &FitParams) -> Result<SceneFit, SweepError> {
     let grid = pair.grid();
     let windows = sample_windows(grid.width, grid.height);
     let nb = pair.bands().len();
-    let parts: Vec<PixelSample> = windows
+    let tiles: Vec<TileData> = windows
         .par_iter()
         .map_init(
             || pair.reader(),
-            |reader, w| -> Result<PixelSample, SweepError> {
+            |reader, w| -> Result<TileData, SweepError> {
                 let reader = reader
                     .as_mut()
                     .map_err(|e| SweepError::Reader(e.to_string()))?;
-                let tile = reader.read(*w)?;
-                let mut s = PixelSample::new(nb);
-                for ((r, c), &ok) in tile.valid.indexed_iter() {
-                    if !ok {
-                        continue;
-                    }
-                    for b in 0..nb {
-                        s.before[b].push(tile.before[[b, r, c]]);
-                        s.after[b].push(tile.after[[b, r, c]]);
-                    }
-                }
-                Ok(s)
+                Ok(reader.read(*w)?)
             },
         )
         .collect::<Result<_, _>>()?;
     let mut sample = PixelSample::new(nb);
-    for p in parts {
-        for b in 0..nb {
-            sample.before[b].extend_from_slice(&p.before[b]);
-            sample.after[b].extend_from_slice(&p.after[b]);
+    for tile in &tiles {
+        for ((r, c), &ok) in tile.valid.indexed_iter() {
+            if !ok {
+                continue;
+            }
+            for b in 0..nb {
+                sample.before[b].push(tile.before[[b, r, c]]);
+                sample.after[b].push(tile.after[[b, r, c]]);
+            }
         }
     }
     if sample.len() < 100 {
@@ -80,7 +78,25 @@ pub fn fit_scene(pair: &ScenePair, params: &FitParams) -> Result<SceneFit, Sweep
             found: sample.len(),
         });
     }
-    SceneFit::estimate(&sample, params).map_err(|e| SweepError::Fit(e.to_string()))
+    let bands = fit_normalisation(&sample, params).map_err(|e| SweepError::Fit(e.to_string()))?;
+    let magnitudes: Vec<f32> = tiles
+        .par_iter()
+        .map(|t| change_magnitude(t, nb, &bands))
+        .collect::<Vec<_>>()
+        .iter()
+        .flat_map(|m| {
+            m.iter()
+                .copied()
+                .filter(|v| !v.is_nan())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Ok(SceneFit::with_threshold(
+        bands,
+        &magnitudes,
+        sample.len(),
+        params,
+    ))
 }
 
 #[cfg(test)]

@@ -66,6 +66,42 @@ impl Staging {
         self.pending.push((PathBuf::new(), final_path));
     }
 
+    /// Writes a whole binary file (a PNG chip) under a temporary name. `name` may name a file
+    /// in a subfolder (`chips/ST-wx4g0ec1_before.png`); the folder is created as needed.
+    pub fn write_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<(), SweepError> {
+        let tmp = self.reserve(name)?;
+        fs::write(&tmp, bytes).map_err(|e| SweepError::Output {
+            path: tmp.clone(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Registers a file that a writer produces itself (a GeoPackage written by GDAL) and
+    /// returns the temporary path to write it at. The file is renamed to `name` on
+    /// [`Staging::commit`] and removed if the staging is dropped uncommitted. The temporary
+    /// name keeps the extension (`.goldsweep.partial.gpkg`), for drivers that pick the format
+    /// by it. `name` may name a file in a subfolder, which is created now (an empty folder may
+    /// remain if the run fails later).
+    pub fn reserve(&mut self, name: &str) -> Result<PathBuf, SweepError> {
+        let dst = self.dir.join(name);
+        let parent = dst.parent().unwrap_or(&self.dir).to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| SweepError::Output {
+            path: parent.clone(),
+            reason: e.to_string(),
+        })?;
+        let file = Path::new(name)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.to_string());
+        let tmp_name = match file.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => format!(".{stem}.partial.{ext}"),
+            _ => format!(".{file}.partial"),
+        };
+        let tmp = parent.join(tmp_name);
+        self.pending.push((tmp.clone(), dst));
+        Ok(tmp)
+    }
+
     /// Renames every staged file into place.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, SweepError> {
         let mut done = Vec::new();

@@ -26,10 +26,12 @@
 
 mod band_files;
 mod band_mapping;
+pub mod block_cache;
 mod class_writer;
 mod error;
 mod file_roles;
 mod grid;
+mod multiband_read;
 mod pair;
 mod pair_reader;
 mod radiometry;

@@ -8,7 +8,7 @@ use goldsweep_detect::{BandRole, BandSet};
 
 use crate::error::RasterError;
 use crate::grid::Grid;
-use crate::pair_reader::PairReader;
+use crate::pair_reader::{HandlePool, PairReader};
 use crate::scene::{open_raster, Scene};
 use crate::sensor::QaKind;
 use crate::stack_vrt::stack_file_bands;
@@ -28,6 +28,8 @@ pub struct ScenePair {
 /// VRTs) and the warped VRTs alive for as long as any reader exists.
 #[derive(Debug)]
 pub(crate) struct PairPlan {
+    /// Idle reader handles (first, so they close before the files they read are released).
+    pub pool: HandlePool,
     pub before: Scene,
     pub after: Scene,
     pub bands: BandSet,
@@ -42,6 +44,9 @@ pub(crate) struct DatePlan {
     pub stack: Layer,
     /// Band in `stack` for each pair role (canonical order).
     pub stack_bands: Vec<usize>,
+    /// The scene's own file and its band for each pair role, when every role band lies in that
+    /// one file on the pair grid: read directly, all bands in one call, bypassing the VRT.
+    pub direct: Option<DirectStack>,
     /// Band in `stack` that is 0 outside the source footprint (warped dates only).
     pub alpha_band: Option<usize>,
     /// Per pair role: nodata of the stored values, scale, offset.
@@ -49,6 +54,14 @@ pub(crate) struct DatePlan {
     pub qa: Option<(Layer, usize, QaKind)>,
     /// Mask layer, its band, and the mask's nodata (pixels equal to it are not invalidated).
     pub mask: Option<(Layer, usize, Option<f64>)>,
+}
+
+/// One file holding every role band on the pair grid.
+#[derive(Debug)]
+pub(crate) struct DirectStack {
+    pub path: std::path::PathBuf,
+    /// 1-based band of `path` for each pair role (canonical order).
+    pub bands: Vec<usize>,
 }
 
 /// A GDAL-openable path on the pair grid, with the in-memory file that backs it (if any).
@@ -98,6 +111,7 @@ impl ScenePair {
         let after_plan = plan_date(&after, &target, &bands)?;
         Ok(ScenePair {
             plan: Arc::new(PairPlan {
+                pool: HandlePool::default(),
                 before,
                 after,
                 bands,
@@ -198,6 +212,7 @@ fn plan_date(scene: &Scene, target: &Grid, bands: &BandSet) -> Result<DatePlan, 
         )
     };
     let mut stack_bands = Vec::with_capacity(bands.len());
+    let mut file_bands = Vec::with_capacity(bands.len());
     let mut radiometry = Vec::with_capacity(bands.len());
     for role in bands.roles() {
         let i = scene
@@ -209,6 +224,7 @@ fn plan_date(scene: &Scene, target: &Grid, bands: &BandSet) -> Result<DatePlan, 
             })?;
         let info = &scene.band_info()[i];
         stack_bands.push(i + 1);
+        file_bands.push(info.band);
         radiometry.push((info.nodata, info.radiometry.scale, info.radiometry.offset));
     }
     let qa = match scene.qa() {
@@ -231,10 +247,16 @@ fn plan_date(scene: &Scene, target: &Grid, bands: &BandSet) -> Result<DatePlan, 
         }
         None => None,
     };
+    let one_file = scene.band_info().iter().all(|b| b.file == scene.path());
+    let direct = (same_grid && one_file).then(|| DirectStack {
+        path: scene.path().into(),
+        bands: file_bands,
+    });
     Ok(DatePlan {
         scene: scene.path().into(),
         stack,
         stack_bands,
+        direct,
         alpha_band,
         radiometry,
         qa,

@@ -1,14 +1,16 @@
 //! Per-worker reading of aligned windows from a scene pair.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use gdal::Dataset;
 use goldsweep_detect::TileData;
 use ndarray::{Array2, Array3, ArrayViewMut2, Axis, Zip};
 
+use crate::block_cache::{BlockLayout, CacheShare};
 use crate::error::RasterError;
 use crate::grid::Window;
+use crate::multiband_read::read_bands_f32;
 use crate::pair::{DatePlan, PairPlan};
 use crate::scene::open_raster;
 use crate::sensor::QaKind;
@@ -18,24 +20,82 @@ use crate::sensor::QaKind;
 /// Owns its `Dataset`s: `Send` (move it into a worker) but not `Sync` (GDAL datasets must not be
 /// used from two threads at once). Create one per worker with [`crate::ScenePair::reader`];
 /// each reader opens its own handles on the pair's process-global `/vsimem/` VRTs.
+///
+/// Handles outlive the reader: dropping it returns them to the pair's pool, and the next
+/// [`crate::ScenePair::reader`] call takes them back, so the blocks GDAL decoded for one pass
+/// (or for one rayon job) stay cached for the next instead of dying with their dataset. Each
+/// set of handles reserves its share of GDAL's block cache while it exists (see
+/// [`crate::block_cache`]).
 pub struct PairReader {
     plan: Arc<PairPlan>,
+    /// Always `Some` until the reader is dropped.
+    handles: Option<Handles>,
+}
+
+/// One reader's GDAL handles for both dates, and its block cache reservation.
+pub(crate) struct Handles {
     dates: [OpenDate; 2],
+    _cache: CacheShare,
+}
+
+/// Handles of readers that have been dropped, ready for the next reader of the same pair.
+#[derive(Default)]
+pub(crate) struct HandlePool(Mutex<Vec<Handles>>);
+
+impl std::fmt::Debug for HandlePool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map(|v| v.len()).unwrap_or(0);
+        write!(f, "HandlePool({n} idle)")
+    }
+}
+
+impl HandlePool {
+    fn take(&self) -> Option<Handles> {
+        self.0.lock().ok().and_then(|mut v| v.pop())
+    }
+
+    fn give_back(&self, h: Handles) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(h);
+        }
+    }
+}
+
+impl Drop for PairReader {
+    fn drop(&mut self) {
+        if let Some(h) = self.handles.take() {
+            self.plan.pool.give_back(h);
+        }
+    }
 }
 
 struct OpenDate {
     stack: Dataset,
+    /// The scene file itself, when [`DatePlan::direct`] allows reading it without the VRT.
+    direct: Option<Dataset>,
     qa: Option<(Dataset, usize, QaKind)>,
     mask: Option<(Dataset, usize, Option<f64>)>,
 }
 
 impl PairReader {
     pub(crate) fn open(plan: Arc<PairPlan>) -> Result<PairReader, RasterError> {
-        let before = open_date(&plan.dates[0])?;
-        let after = open_date(&plan.dates[1])?;
+        let handles = match plan.pool.take() {
+            Some(h) => h,
+            None => {
+                let before = open_date(&plan.dates[0])?;
+                let after = open_date(&plan.dates[1])?;
+                let width = plan.before.grid().width;
+                let need = cache_need(&plan.dates[0], &before, width)
+                    + cache_need(&plan.dates[1], &after, width);
+                Handles {
+                    dates: [before, after],
+                    _cache: CacheShare::reserve(need),
+                }
+            }
+        };
         Ok(PairReader {
             plan,
-            dates: [before, after],
+            handles: Some(handles),
         })
     }
 
@@ -58,20 +118,27 @@ impl PairReader {
                 height: grid.height,
             });
         }
+        let Some(handles) = &self.handles else {
+            return Err(RasterError::Gdal {
+                path: self.plan.before.path().into(),
+                operation: "reading a window",
+                message: "the reader's handles were released".into(),
+            });
+        };
         let n = self.plan.bands.len();
         let mut before = Array3::<f32>::zeros((n, w.height, w.width));
         let mut after = Array3::<f32>::zeros((n, w.height, w.width));
         let mut valid = Array2::<bool>::from_elem((w.height, w.width), true);
         read_date(
             &self.plan.dates[0],
-            &self.dates[0],
+            &handles.dates[0],
             w,
             &mut before,
             &mut valid,
         )?;
         read_date(
             &self.plan.dates[1],
-            &self.dates[1],
+            &handles.dates[1],
             w,
             &mut after,
             &mut valid,
@@ -84,8 +151,21 @@ impl PairReader {
     }
 }
 
+/// Block cache one reader needs for one date (see [`crate::block_cache`]).
+fn cache_need(plan: &DatePlan, open: &OpenDate, width: usize) -> u64 {
+    let layout = match &open.direct {
+        Some(ds) => BlockLayout::of(ds, plan.stack_bands.len()),
+        None => BlockLayout::assumed(plan.stack_bands.len()),
+    };
+    layout.reader_need(width)
+}
+
 fn open_date(plan: &DatePlan) -> Result<OpenDate, RasterError> {
     let stack = open_raster(Path::new(&plan.stack.path))?;
+    let direct = match &plan.direct {
+        Some(d) => Some(open_raster(&d.path)?),
+        None => None,
+    };
     let qa = match &plan.qa {
         Some((layer, band, kind)) => Some((open_raster(Path::new(&layer.path))?, *band, *kind)),
         None => None,
@@ -94,7 +174,12 @@ fn open_date(plan: &DatePlan) -> Result<OpenDate, RasterError> {
         Some((layer, band, nodata)) => Some((open_raster(Path::new(&layer.path))?, *band, *nodata)),
         None => None,
     };
-    Ok(OpenDate { stack, qa, mask })
+    Ok(OpenDate {
+        stack,
+        direct,
+        qa,
+        mask,
+    })
 }
 
 fn read_date(
@@ -107,9 +192,18 @@ fn read_date(
     // A pixel stored as exactly 0 in every band is fill, whatever nodata value the header
     // declares (many products mask clouds and swath edges with 0 but declare another nodata).
     let mut any_nonzero = Array2::<bool>::from_elem(valid.dim(), false);
+    let direct = match (&plan.direct, &open.direct, out.as_slice_mut()) {
+        (Some(d), Some(ds), Some(all)) => {
+            read_bands_f32(ds, &d.bands, w, all, &plan.scene)?;
+            true
+        }
+        _ => false,
+    };
     for (k, &band) in plan.stack_bands.iter().enumerate() {
         let mut slab = out.index_axis_mut(Axis(0), k);
-        read_band_into(&open.stack, band, w, &mut slab, &plan.scene)?;
+        if !direct {
+            read_band_into(&open.stack, band, w, &mut slab, &plan.scene)?;
+        }
         let (nodata, scale, offset) = plan.radiometry[k];
         let nodata = nodata.map(|v| v as f32);
         Zip::from(valid.view_mut())
