@@ -23,6 +23,20 @@ pub enum Command {
     Synth(SynthArgs),
     /// Score a sweep's output folder against truth.
     Eval(EvalArgs),
+    /// Show how a mine catalogue is read: fields recognised, statuses, CRS, encoding.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The catalogue (any vector OGR opens, or a corner-point CSV/XLSX).
+    #[arg(long, value_name = "VECTOR")]
+    pub catalogue: PathBuf,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub options: SweepOptions,
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +103,47 @@ pub struct SweepOptions {
     /// (active, policy_closed, protected_area_exit, closed, illegal_site).
     #[arg(long, value_name = "STATUS")]
     pub default_status: Option<String>,
+    /// CRS of catalogue or area layers that carry none (CSV of coordinates, Shapefile without
+    /// .prj, corner-point tables without zone prefix), e.g. EPSG:4490 or EPSG:4528.
+    #[arg(long, value_name = "CRS")]
+    pub source_crs: Option<String>,
+    /// Gauss–Krüger zone of corner-point coordinates written without the zone prefix:
+    /// 25–45 (3° zones), 13–23 (6° zones), or 3:N / 6:N.
+    #[arg(long, value_name = "ZONE")]
+    pub gk_zone: Option<String>,
+    /// Text encoding of catalogue attributes when the file does not say (GBK, GB18030, UTF-8).
+    #[arg(long, value_name = "LABEL")]
+    pub encoding: Option<String>,
+    /// Catalogue field holding the mining-right holder (default: holder, 采矿权人).
+    #[arg(long, value_name = "FIELD")]
+    pub holder_field: Option<String>,
+    /// Catalogue field holding the sealing state (default: sealing, 封堵情况).
+    #[arg(long, value_name = "FIELD")]
+    pub sealing_field: Option<String>,
+    /// Catalogue field holding the party responsible for sealing (default: responsible, 封堵责任主体).
+    #[arg(long, value_name = "FIELD")]
+    pub responsible_field: Option<String>,
+    /// Protected areas (any vector): change inside one is flagged and scores higher.
+    #[arg(long, value_name = "VECTOR")]
+    pub protected_areas: Option<PathBuf>,
+    /// County boundaries (any vector): each candidate and site carries its county for dispatch.
+    #[arg(long, value_name = "VECTOR")]
+    pub counties: Option<PathBuf>,
+    /// An earlier run folder: sites keep their ids and get a state (new, persisting, grown, gone).
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Field verdicts, CSV or GeoJSON (id, verdict, date, note; Chinese headers accepted).
+    #[arg(long, value_name = "FILE")]
+    pub verdicts: Option<PathBuf>,
+    /// Language of ledger.csv and sites.kml: zh or en.
+    #[arg(long, value_name = "LANG", default_value = "zh")]
+    pub lang: String,
+    /// Candidates within this distance (m) of each other form one field site.
+    #[arg(long, value_name = "M", default_value_t = 300.0)]
+    pub site_distance: f64,
+    /// Top sites that get before / after / false-colour PNG chips.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub chips: usize,
     /// Progress bar on stderr: auto = only on a terminal; always = also in logs (a line per tenth); never.
     #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
     pub progress: ProgressArg,

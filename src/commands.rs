@@ -4,10 +4,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context, Result};
 use goldsweep_eval::{LabelConvention, PixelTruth};
-use goldsweep_pipeline::{sweep, Candidate, SweepReport};
+use goldsweep_pipeline::{sweep_staged, Candidate, SweepReport, SweepSettings};
 
-use crate::args::{Command, ConventionArg, DemoArgs, EvalArgs, SweepArgs, SynthArgs};
-use crate::settings::sweep_settings;
+use crate::args::{
+    Command, ConventionArg, DemoArgs, EvalArgs, InspectArgs, SweepArgs, SweepOptions, SynthArgs,
+};
+use crate::settings::{field_map, ledger_options, read_options, sweep_settings};
 use crate::BadInput;
 
 /// `println!` that ignores a closed pipe (`goldsweep demo | head`): the outputs on disk are
@@ -25,6 +27,7 @@ pub fn run(cmd: Command) -> Result<()> {
         Command::Demo(a) => run_demo(a),
         Command::Synth(a) => run_synth(a),
         Command::Eval(a) => run_eval(a),
+        Command::Inspect(a) => run_inspect(a),
     }
 }
 
@@ -32,7 +35,7 @@ fn run_sweep(a: SweepArgs) -> Result<()> {
     let mut settings =
         sweep_settings(&a.before, &a.after, a.catalogue.clone(), &a.out, &a.options)?;
     settings.progress = crate::progress::hook(a.options.progress);
-    let report = sweep(&settings)?;
+    let report = sweep_with_ledger(&settings, &a.options)?;
     print_summary(&report, &a.out);
     print_table(&report.candidates, 10);
     Ok(())
@@ -75,7 +78,7 @@ fn run_demo(a: DemoArgs) -> Result<()> {
     )?;
     settings.progress = crate::progress::hook(options.progress);
     outln!("goldsweep demo: {} → {}", dir.display(), a.out.display());
-    let report = sweep(&settings)?;
+    let report = sweep_with_ledger(&settings, &options)?;
     print_summary(&report, &a.out);
     print_table(&report.candidates, a.top);
     if dir.join("truth.geojson").is_file() {
@@ -84,6 +87,41 @@ fn run_demo(a: DemoArgs) -> Result<()> {
             "\nagainst the planted truth: recall {:.2} ({} of {} mining objects), class accuracy {:.2}, precision@{} {:.2}",
             scores.recall, scores.found_mining, scores.truth_mining, scores.class_accuracy, scores.k, scores.precision_at_k
         );
+    }
+    Ok(())
+}
+
+/// The sweep plus the field outputs (sites, ledger, KML, GeoPackage, chips), all committed
+/// together or not at all.
+fn sweep_with_ledger(settings: &SweepSettings, o: &SweepOptions) -> Result<SweepReport> {
+    let ledger = ledger_options(o)?;
+    let (mut report, mut staging) = sweep_staged(settings)?;
+    let field = goldsweep_ledger::write_field_outputs(&report, &mut staging, &ledger)?;
+    report.outputs = staging.commit()?;
+    outln!(
+        "{} field sites ({} must be checked in the field), {} ledger rows, {} chips",
+        field.sites,
+        field.mandatory,
+        field.ledger_rows,
+        field.chips
+    );
+    if !field.unknown_verdict_ids.is_empty() {
+        outln!(
+            "verdicts for ids not in this run or the previous one: {}",
+            field.unknown_verdict_ids.join(", ")
+        );
+    }
+    Ok(report)
+}
+
+fn run_inspect(a: InspectArgs) -> Result<()> {
+    let fields = field_map(&a.options)?;
+    let options = read_options(&a.options)?;
+    let report = goldsweep_catalogue::inspect(&a.catalogue, &fields, &options)?;
+    if a.json {
+        outln!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        outln!("{report}");
     }
     Ok(())
 }

@@ -36,7 +36,11 @@ fn main() -> ExitCode {
             let bad_input = e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<goldsweep_pipeline::SweepError>()
                     .is_some_and(|s| s.is_bad_input())
-                || e.downcast_ref::<goldsweep_eval::EvalError>().is_some();
+                || e.downcast_ref::<goldsweep_eval::EvalError>().is_some()
+                || e.downcast_ref::<goldsweep_catalogue::CatalogueError>()
+                    .is_some()
+                || e.downcast_ref::<goldsweep_ledger::LedgerError>()
+                    .is_some_and(|l| l.is_bad_input());
             let msg = format!("{e}").replace('\n', " ");
             eprintln!("goldsweep: error: {msg}");
             ExitCode::from(if bad_input { 2 } else { 1 })

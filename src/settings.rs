@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Result};
-use goldsweep_catalogue::{FieldMap, MineStatus};
+use goldsweep_catalogue::{FieldMap, GkZone, MineStatus, ReadOptions};
+use goldsweep_ledger::LedgerOptions;
 use goldsweep_pipeline::SweepSettings;
 use goldsweep_raster::{BandMapping, SceneOptions, Sensor};
 
@@ -70,10 +71,51 @@ pub fn sweep_settings(
     }
     s.min_area_m2 = o.min_area;
     s.fields = field_map(o)?;
+    s.catalogue_options = read_options(o)?;
+    s.protected_areas = o.protected_areas.clone();
+    s.counties = o.counties.clone();
     Ok(s)
 }
 
-fn field_map(o: &SweepOptions) -> Result<FieldMap> {
+/// How catalogue and area layers are read (CRS, Gauss–Krüger zone, encoding).
+pub fn read_options(o: &SweepOptions) -> Result<ReadOptions> {
+    let gk_zone = o
+        .gk_zone
+        .as_deref()
+        .map(|z| {
+            z.parse::<GkZone>()
+                .map_err(|e| anyhow!(BadInput(format!("--gk-zone {z:?}: {e}"))))
+        })
+        .transpose()?;
+    Ok(ReadOptions {
+        source_crs: o.source_crs.clone(),
+        gk_zone,
+        encoding: o.encoding.clone(),
+    })
+}
+
+/// Field-site, ledger and repeat-sweep options.
+pub fn ledger_options(o: &SweepOptions) -> Result<LedgerOptions> {
+    if !(o.site_distance.is_finite() && o.site_distance >= 0.0) {
+        return Err(anyhow!(BadInput(format!(
+            "--site-distance {}: must be a distance in metres ≥ 0",
+            o.site_distance
+        ))));
+    }
+    Ok(LedgerOptions {
+        site_distance_m: o.site_distance,
+        chips: o.chips,
+        lang: o
+            .lang
+            .parse()
+            .map_err(|e: String| anyhow!(BadInput(format!("--lang {}: {e}", o.lang))))?,
+        previous: o.previous.clone(),
+        verdicts: o.verdicts.clone(),
+        ..LedgerOptions::default()
+    })
+}
+
+pub fn field_map(o: &SweepOptions) -> Result<FieldMap> {
     let mut f = FieldMap::default();
     if let Some(id) = &o.id_field {
         f.id = vec![id.clone()];
@@ -83,6 +125,15 @@ fn field_map(o: &SweepOptions) -> Result<FieldMap> {
     }
     if let Some(status) = &o.status_field {
         f.status = vec![status.clone()];
+    }
+    for (field, list) in [
+        (&o.holder_field, &mut f.holder),
+        (&o.sealing_field, &mut f.sealing),
+        (&o.responsible_field, &mut f.responsible),
+    ] {
+        if let Some(name) = field {
+            list.insert(0, name.clone());
+        }
     }
     if let Some(d) = &o.default_status {
         f.status_default = Some(MineStatus::parse(d).ok_or_else(|| {

@@ -25,6 +25,8 @@ pub struct EvidenceParams {
     pub water_after_min: f32,
     /// Minimum rise of the water index for new water.
     pub water_gain_min: f32,
+    /// Fraction of the change threshold that a pixel's own (unsmoothed) magnitude must reach.
+    pub own_fraction: f32,
 }
 
 impl Default for EvidenceParams {
@@ -32,6 +34,7 @@ impl Default for EvidenceParams {
         EvidenceParams {
             water_after_min: 0.1,
             water_gain_min: 0.2,
+            own_fraction: 0.5,
         }
     }
 }
@@ -136,8 +139,10 @@ fn chi_per_pixel(tile: &TileData, nb: usize, fit: &[BandFit]) -> Vec<f32> {
 /// assert!((m[[1, 1]] - (81.0f32 / 4.0 / 9.0).sqrt()).abs() < 1e-3);
 /// ```
 pub fn change_magnitude(tile: &TileData, nb: usize, fit: &[BandFit]) -> Array2<f32> {
-    let (rows, cols) = tile.shape();
-    let chi = chi_per_pixel(tile, nb, fit);
+    smooth_magnitude(&chi_per_pixel(tile, nb, fit), tile.shape())
+}
+
+fn smooth_magnitude(chi: &[f32], (rows, cols): (usize, usize)) -> Array2<f32> {
     let mut m = Array2::<f32>::from_elem((rows, cols), f32::NAN);
     for r in 0..rows {
         let (r0, r1) = (r.saturating_sub(1), (r + 1).min(rows - 1));
@@ -163,8 +168,9 @@ pub fn change_magnitude(tile: &TileData, nb: usize, fit: &[BandFit]) -> Array2<f
 
 /// Computes the evidence for every pixel of a tile.
 ///
-/// A pixel is change when it is valid and its [`change_magnitude`] reaches
-/// `fit.magnitude_threshold`; it is [`group::WATER`] when the after date is water and the water
+/// A pixel is change when it is valid, its [`change_magnitude`] reaches
+/// `fit.magnitude_threshold` and its own unsmoothed magnitude reaches
+/// `params.own_fraction` of it; it is [`group::WATER`] when the after date is water and the water
 /// index rose, [`group::LAND`] otherwise. Invalid pixels get [`group::INVALID`] and zero evidence.
 pub fn pixel_evidence(
     tile: &TileData,
@@ -175,7 +181,12 @@ pub fn pixel_evidence(
     let (rows, cols) = tile.shape();
     let n = rows * cols;
     let nb = bands.len();
-    let magnitude = change_magnitude(tile, nb, &fit.bands);
+    let chi = chi_per_pixel(tile, nb, &fit.bands);
+    let magnitude = smooth_magnitude(&chi, (rows, cols));
+    // A pixel's own magnitude must reach this, so that smoothing does not spread a strong
+    // change onto the unchanged ring around it (which would inflate areas).
+    let own_min = fit.magnitude_threshold * params.own_fraction;
+    let own_chi_min = own_min * own_min;
     let before = tile.before.as_standard_layout();
     let after = tile.after.as_standard_layout();
     let (before, after) = (
@@ -234,7 +245,7 @@ pub fn pixel_evidence(
         out[4][i] = bare_a;
         out[5][i] = water_a;
         out[6][i] = (sum_a - sum_b) / nb as f32;
-        grp[i] = if m < fit.magnitude_threshold {
+        grp[i] = if m < fit.magnitude_threshold || chi[i] < own_chi_min {
             group::NONE
         } else if water_a >= params.water_after_min && d_water >= params.water_gain_min {
             group::WATER

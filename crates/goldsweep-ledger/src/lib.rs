@@ -40,21 +40,12 @@ pub mod verdicts;
 
 use std::path::PathBuf;
 
-use geo::{Contains, MultiPolygon, Point};
 use goldsweep_pipeline::{Staging, SweepReport};
 
 pub use error::LedgerError;
 pub use labels::Lang;
 pub use site::{ChipPaths, Site, SiteState};
 pub use verdicts::{Verdict, VerdictRecord};
-
-/// A county (or any dispatch area) whose name goes into the ledger's 县区 column.
-#[derive(Debug, Clone)]
-pub struct County {
-    pub name: String,
-    /// Boundary, WGS84 lon/lat.
-    pub area: MultiPolygon<f64>,
-}
 
 /// Options of the field outputs.
 #[derive(Debug, Clone)]
@@ -75,8 +66,6 @@ pub struct LedgerOptions {
     pub previous: Option<PathBuf>,
     /// Verdicts returned by the field teams (CSV or GeoJSON).
     pub verdicts: Option<PathBuf>,
-    /// Dispatch areas for the 县区 column; a site takes the first that contains its point.
-    pub counties: Vec<County>,
 }
 
 impl Default for LedgerOptions {
@@ -90,7 +79,6 @@ impl Default for LedgerOptions {
             chips: 20,
             previous: None,
             verdicts: None,
-            counties: Vec::new(),
         }
     }
 }
@@ -177,12 +165,11 @@ pub fn write_field_outputs(
     };
     let mut current = site_build::build_sites(cands, &groups, report.catalogue.mines(), &rule);
     for site in &mut current {
-        let p = Point::new(site.lon, site.lat);
-        site.county = options
-            .counties
+        // Members are in rank order: the best-ranked one placed in a county names the site's.
+        site.county = site
+            .member_index
             .iter()
-            .find(|c| c.area.contains(&p))
-            .map(|c| c.name.clone());
+            .find_map(|&i| cands.get(i).and_then(|c| c.county.clone()));
     }
     let gone = repeat_sweep::track(
         &mut current,

@@ -2,7 +2,7 @@
 //! area, catalogue relation, score, rank and a stable id.
 
 use geo::{InteriorPoint, MultiPolygon};
-use goldsweep_catalogue::{Catalogue, CrsTransform, MineStatus, RelationKind};
+use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, RelationKind};
 use goldsweep_detect::classify::{classify, ClassParams};
 use goldsweep_detect::normalise::SceneFit;
 use goldsweep_detect::object_stats::{Evidence, Shape};
@@ -39,6 +39,11 @@ pub struct Candidate {
     pub mine_name: Option<String>,
     pub mine_status: Option<MineStatus>,
     pub distance_m: Option<f64>,
+    /// Protected area the object intersects, if any.
+    pub protected_area: Option<String>,
+    /// County (县/区) and province holding the candidate point, when county boundaries were given.
+    pub county: Option<String>,
+    pub province: Option<String>,
     /// Representative point on the object, WGS84 lon/lat.
     pub lon: f64,
     pub lat: f64,
@@ -65,6 +70,13 @@ pub struct ObjectSettings {
     pub classes: ClassParams,
 }
 
+/// Optional area layers the candidates are placed in (all in the work CRS).
+#[derive(Debug, Default)]
+pub struct AreaContext {
+    pub protected: Option<AreaLayer>,
+    pub counties: Option<AreaLayer>,
+}
+
 /// The CRS in which distances and areas are measured: the scene's own if projected, else the
 /// UTM zone of the scene centre.
 pub fn work_crs(grid: &Grid) -> Result<String, SweepError> {
@@ -89,6 +101,7 @@ pub fn build_candidates(
     tiles: &[TileOutput],
     stitched: &Stitched,
     catalogue: &Catalogue,
+    areas: &AreaContext,
     fit: &SceneFit,
     settings: &ObjectSettings,
 ) -> Result<(Vec<Candidate>, Vec<Option<ChangeClass>>), SweepError> {
@@ -176,6 +189,19 @@ pub fn build_candidates(
                         pixel_to_crs(&gt, c + 0.5, r + 0.5)
                     });
                 let (lon, lat) = to_ll.convert(point.0, point.1)?;
+                let point_work = if projected {
+                    point
+                } else {
+                    to_work.convert(point.0, point.1)?
+                };
+                let protected_area = areas.protected.as_ref().and_then(|l| {
+                    l.intersects(&geo::Geometry::MultiPolygon(outline_work.clone()))
+                        .map(|a| a.name.clone())
+                });
+                let county = areas
+                    .counties
+                    .as_ref()
+                    .and_then(|l| l.lookup(&geo::Point::new(point_work.0, point_work.1)));
                 let outline = multipolygon(to_ll.convert_geometry(&outline_crs.into())?);
                 let evidence = stats.mean();
                 let shape: Shape = stats.shape();
@@ -185,6 +211,7 @@ pub fn build_candidates(
                     &evidence,
                     fit.magnitude_threshold,
                     area_m2,
+                    protected_area.is_some(),
                 );
                 let mut c = Candidate {
                     object: i,
@@ -203,6 +230,9 @@ pub fn build_candidates(
                     mine_name: mine.map(|m| m.name.clone()),
                     mine_status: mine.map(|m| m.status),
                     distance_m: relation.distance_m,
+                    protected_area,
+                    county: county.map(|c| c.name.clone()),
+                    province: county.and_then(|c| c.province.clone()),
                     lon,
                     lat,
                     outline,
@@ -272,8 +302,13 @@ fn explain(c: &Candidate, threshold: f32) -> String {
         ),
         (None, rel) => rel.as_str().replace('_', " "),
     };
+    let protected = c
+        .protected_area
+        .as_deref()
+        .map(|p| format!("; inside protected area {p}"))
+        .unwrap_or_default();
     format!(
-        "{what}: {:.0} m² ({:.1} mu), magnitude {:.1} (threshold {:.1}), ΔNDVI {:+.2}, Δbare {:+.2}, Δwater {:+.2}; {where_}",
+        "{what}: {:.0} m² ({:.1} mu), magnitude {:.1} (threshold {:.1}), ΔNDVI {:+.2}, Δbare {:+.2}, Δwater {:+.2}; {where_}{protected}",
         c.area_m2,
         c.area_mu(),
         e.magnitude,

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use goldsweep_catalogue::{Catalogue, FieldMap};
+use goldsweep_catalogue::{AreaFields, AreaLayer, Catalogue, FieldMap, ReadOptions};
 use goldsweep_detect::classify::ClassParams;
 use goldsweep_detect::evidence::EvidenceParams;
 use goldsweep_detect::normalise::{FitParams, SceneFit};
@@ -67,6 +67,12 @@ pub struct SweepSettings {
     pub after_options: SceneOptions,
     pub catalogue: Option<PathBuf>,
     pub fields: FieldMap,
+    /// CRS, Gauss–Krüger zone and text encoding for catalogue and area layers that need them.
+    pub catalogue_options: ReadOptions,
+    /// Protected areas: change inside one is flagged and scores higher.
+    pub protected_areas: Option<PathBuf>,
+    /// County boundaries: each candidate carries its county and province for dispatch.
+    pub counties: Option<PathBuf>,
     pub out_dir: PathBuf,
     /// Tile side in pixels.
     pub tile_size: usize,
@@ -95,6 +101,9 @@ impl SweepSettings {
             after_options: SceneOptions::default(),
             catalogue: None,
             fields: FieldMap::default(),
+            catalogue_options: ReadOptions::default(),
+            protected_areas: None,
+            counties: None,
             out_dir,
             tile_size: 512,
             threads: 0,
@@ -147,8 +156,24 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     let grid = pair.grid().clone();
     let work_crs = candidates::work_crs(&grid)?;
     let catalogue = match &settings.catalogue {
-        Some(path) => Catalogue::read(path, &work_crs, &settings.fields)?,
+        Some(path) => Catalogue::read_with_options(
+            path,
+            &work_crs,
+            &settings.fields,
+            &settings.catalogue_options,
+        )?,
         None => Catalogue::empty(),
+    };
+    let read_areas = |path: &Option<PathBuf>, fields: AreaFields| {
+        path.as_ref()
+            .map(|p| {
+                AreaLayer::read_with_options(p, &work_crs, &fields, &settings.catalogue_options)
+            })
+            .transpose()
+    };
+    let areas = candidates::AreaContext {
+        protected: read_areas(&settings.protected_areas, AreaFields::protected_areas())?,
+        counties: read_areas(&settings.counties, AreaFields::counties())?,
     };
     let t_open = t0.elapsed();
 
@@ -181,6 +206,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
         &tiles,
         &stitched,
         &catalogue,
+        &areas,
         &fit,
         &object_settings,
     )?;
@@ -205,6 +231,8 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
             "before": before.describe(),
             "after": after.describe(),
             "catalogue": catalogue.describe(),
+            "protected_areas": areas.protected.as_ref().map(|a| a.describe()),
+            "counties": areas.counties.as_ref().map(|a| a.describe()),
         },
         "grid": {
             "width": grid.width,

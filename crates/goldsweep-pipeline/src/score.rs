@@ -12,7 +12,8 @@
 //!
 //! Within a tier, the score grows with the class's weight as mining evidence, how far the change
 //! magnitude exceeds the scene threshold, the object's area, and (tier 3) whether the object is
-//! inside the mine rather than near it.
+//! inside the mine rather than near it, and whether it lies in a protected area (a bonus of
+//! 0.2 of the tier's range, never crossing into the next tier).
 
 use goldsweep_catalogue::RelationKind;
 use goldsweep_detect::object_stats::Evidence;
@@ -47,6 +48,7 @@ pub fn score(
     mean: &Evidence,
     magnitude_threshold: f32,
     area_m2: f64,
+    in_protected_area: bool,
 ) -> f64 {
     let excess = (mean.magnitude / magnitude_threshold.max(1e-6) - 1.0) as f64;
     let strength = 0.5 * (excess / 2.0).clamp(0.0, 1.0)
@@ -55,7 +57,8 @@ pub fn score(
         RelationKind::NearClosedMine | RelationKind::NearActiveMine => 0.9,
         _ => 1.0,
     };
-    let within = (0.5 * class_weight(class) + 0.5 * strength) * proximity;
+    let protected = if in_protected_area { 0.2 } else { 0.0 };
+    let within = (0.5 * class_weight(class) + 0.5 * strength) * proximity * 0.8 + protected;
     (f64::from(tier(class, relation)) + within.clamp(0.0, 0.999)) / 4.0
 }
 
@@ -82,6 +85,7 @@ mod tests {
             &weak,
             2.0,
             small,
+            false,
         );
         let outside = score(
             ChangeClass::SpoilHeap,
@@ -89,6 +93,7 @@ mod tests {
             &e,
             2.0,
             big,
+            false,
         );
         let active = score(
             ChangeClass::SpoilHeap,
@@ -96,6 +101,7 @@ mod tests {
             &e,
             2.0,
             big,
+            false,
         );
         let other = score(
             ChangeClass::OtherChange,
@@ -103,8 +109,19 @@ mod tests {
             &e,
             2.0,
             big,
+            false,
         );
         assert!(closed > outside && outside > other && other > active);
         assert!(active >= 0.0 && closed < 1.0);
+        // A protected area raises the score within the tier only.
+        let outside_protected = score(
+            ChangeClass::SpoilHeap,
+            RelationKind::OutsideCatalogue,
+            &e,
+            2.0,
+            big,
+            true,
+        );
+        assert!(outside_protected > outside && outside_protected < closed);
     }
 }

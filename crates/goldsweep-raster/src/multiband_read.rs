@@ -118,7 +118,7 @@ mod tests {
             "COMPRESS=DEFLATE",
             "INTERLEAVE=PIXEL",
         ]);
-        let mut ds = driver
+        let ds = driver
             .create_with_band_type_with_options::<u16, _>(&path, 40, 30, 3, &options)
             .unwrap();
         for b in 1..=3usize {

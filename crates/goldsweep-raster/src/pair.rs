@@ -140,6 +140,11 @@ impl ScenePair {
         &self.plan.after
     }
 
+    #[cfg(test)]
+    pub(crate) fn plan_for_tests(&self) -> Arc<PairPlan> {
+        Arc::clone(&self.plan)
+    }
+
     /// Opens GDAL handles for both dates. Call once per worker thread: the reader is `Send`
     /// but not `Sync`.
     pub fn reader(&self) -> Result<PairReader, RasterError> {

@@ -291,3 +291,115 @@ fn read_band<T: Copy + gdal::raster::GdalType>(
         .and_then(|b| b.to_array())
         .map_err(|e| RasterError::gdal(scene, "GDALRasterIO", &e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Scene, SceneOptions, ScenePair};
+    use gdal::raster::{Buffer, RasterCreationOptions};
+    use gdal::DriverManager;
+
+    /// A 4-band UInt16 scene, 70 x 50, tiled 32 x 32, pixel-interleaved, nodata 0, with a
+    /// pattern that differs per band and date and a few pixels of 0.
+    fn scene_file(dir: &std::path::Path, name: &str, seed: u32) -> std::path::PathBuf {
+        let path = dir.join(name);
+        let driver = DriverManager::get_driver_by_name("GTiff").unwrap();
+        let options = RasterCreationOptions::from_iter([
+            "TILED=YES",
+            "BLOCKXSIZE=32",
+            "BLOCKYSIZE=32",
+            "COMPRESS=DEFLATE",
+            "INTERLEAVE=PIXEL",
+        ]);
+        let mut ds = driver
+            .create_with_band_type_with_options::<u16, _>(&path, 70, 50, 4, &options)
+            .unwrap();
+        ds.set_geo_transform(&[500000.0, 10.0, 0.0, 4000000.0, 0.0, -10.0])
+            .unwrap();
+        ds.set_spatial_ref(&gdal::spatial_ref::SpatialRef::from_epsg(32651).unwrap())
+            .unwrap();
+        for b in 1..=4u32 {
+            let data: Vec<u16> = (0..70 * 50u32)
+                .map(|i| {
+                    let v = (i.wrapping_mul(2654435761) ^ (seed + 97 * b)) % 9000 + 100;
+                    if i % 97 == (b * 13) % 97 {
+                        0
+                    } else {
+                        v as u16
+                    }
+                })
+                .collect();
+            let mut band = ds.rasterband(b as usize).unwrap();
+            band.set_no_data_value(Some(0.0)).unwrap();
+            band.write((0, 0), (70, 50), &mut Buffer::new((70, 50), data))
+                .unwrap();
+        }
+        ds.close().unwrap();
+        path
+    }
+
+    fn pair(dir: &std::path::Path) -> ScenePair {
+        let opts = SceneOptions {
+            scale: Some(1e-4),
+            ..Default::default()
+        };
+        let before = Scene::open(&scene_file(dir, "before.tif", 1), &opts).unwrap();
+        let after = Scene::open(&scene_file(dir, "after.tif", 2), &opts).unwrap();
+        ScenePair::new(before, after).unwrap()
+    }
+
+    #[test]
+    fn the_direct_read_equals_the_read_through_the_stack_vrt() {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = pair(dir.path());
+        let mut direct = pair.reader().unwrap();
+        assert!(direct.handles.as_ref().unwrap().dates[0].direct.is_some());
+        let mut through_vrt = PairReader::open(Arc::clone(&pair.plan_for_tests())).unwrap();
+        for d in &mut through_vrt.handles.as_mut().unwrap().dates {
+            d.direct = None;
+        }
+        for w in [
+            Window {
+                col: 0,
+                row: 0,
+                width: 70,
+                height: 50,
+            },
+            Window {
+                col: 30,
+                row: 29,
+                width: 7,
+                height: 9,
+            },
+            Window {
+                col: 63,
+                row: 31,
+                width: 7,
+                height: 19,
+            },
+        ] {
+            let a = direct.read(w).unwrap();
+            let b = through_vrt.read(w).unwrap();
+            assert_eq!(a.before, b.before, "{w:?}");
+            assert_eq!(a.after, b.after, "{w:?}");
+            assert_eq!(a.valid, b.valid, "{w:?}");
+            assert!(a.valid.iter().any(|v| !v) && a.valid.iter().any(|v| *v));
+        }
+    }
+
+    #[test]
+    fn dropped_readers_hand_their_handles_to_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = pair(dir.path());
+        let plan = pair.plan_for_tests();
+        let (a, b) = (pair.reader().unwrap(), pair.reader().unwrap());
+        assert_eq!(plan.pool.0.lock().unwrap().len(), 0);
+        drop(a);
+        drop(b);
+        assert_eq!(plan.pool.0.lock().unwrap().len(), 2);
+        let c = pair.reader().unwrap();
+        assert_eq!(plan.pool.0.lock().unwrap().len(), 1);
+        drop(c);
+        assert_eq!(plan.pool.0.lock().unwrap().len(), 2);
+    }
+}
