@@ -21,7 +21,7 @@
 //!
 //! # Policy
 //!
-//! Each set of reader handles reserves its `need` while it lives ([`CacheShare`]); the cache
+//! Each set of reader handles reserves its `need` while it lives (a `CacheShare`); the cache
 //! maximum is set to the sum of the live reservations plus [`SLACK`] (masks, quality bands,
 //! warped VRTs), between [`MIN_CACHE`] and [`MAX_CACHE`]. A user who sets `GDAL_CACHEMAX`
 //! (environment or GDAL configuration) keeps their value: the cache is then never touched.

@@ -17,7 +17,12 @@
 //! - **[`ScenePair`]**: the after scene aligned onto the before [`Grid`] through GDAL warped
 //!   VRTs (bilinear for reflectance, nearest for QA and masks), read lazily window by window.
 //! - **[`PairReader`]**: per-thread GDAL handles; [`PairReader::read`] returns a
-//!   [`goldsweep_detect::TileData`] for a [`Window`].
+//!   [`goldsweep_detect::TileData`] for a [`Window`]. A single-file scene on the pair grid is
+//!   read directly, all role bands in one `GDALDatasetRasterIO` call (one decode per block of a
+//!   pixel-interleaved file); other dates go through their stack or warped VRT band by band.
+//!   Dropped readers hand their handles (and so their cached blocks) to the next reader.
+//! - **[`block_cache`]**: GDAL's block cache sized from the readers' block layouts, unless the
+//!   user set `GDAL_CACHEMAX`.
 //! - **[`ClassRasterWriter`]**: the UInt8 change raster, written to a temporary name and renamed
 //!   when complete.
 //!
