@@ -75,7 +75,7 @@ impl Default for ClassParams {
             ndvi_loss: -0.12,
             bare_gain: 0.05,
             bare_after: 0.0,
-            brightening: 0.03,
+            brightening: 0.07,
             track_max_width_m: 25.0,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,

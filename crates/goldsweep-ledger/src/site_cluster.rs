@@ -179,7 +179,9 @@ pub(crate) mod tests {
             province: None,
             lon: x0 + dx / 2.0,
             lat: y0 + dy / 2.0,
+            outline_work: outline.clone(),
             outline,
+            context: Default::default(),
             reason: String::new(),
         }
     }

@@ -13,8 +13,9 @@ use rayon::prelude::*;
 use crate::detect_pass::{Run, TileOutput};
 use crate::error::SweepError;
 use crate::footprint::{outline_to_crs, pixel_to_crs, runs_outline};
-use crate::score::{score, tier};
+use crate::score::{score, tier, Context};
 use crate::seam_stitch::Stitched;
+use crate::site_context::{contexts, ContextParams, Placed};
 
 /// Square metres in one 亩 (mu): 1/15 hectare.
 pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
@@ -49,6 +50,10 @@ pub struct Candidate {
     pub lat: f64,
     /// Outline, WGS84 lon/lat.
     pub outline: MultiPolygon<f64>,
+    /// Outline in the metric work CRS (for distances between candidates).
+    pub outline_work: MultiPolygon<f64>,
+    /// What the neighbourhood says (leach-site layout, pond lattice, protected area).
+    pub context: Context,
     pub reason: String,
 }
 
@@ -68,6 +73,7 @@ pub struct ObjectSettings {
     /// Distance within which a mine counts as near, m.
     pub near_m: f64,
     pub classes: ClassParams,
+    pub context: ContextParams,
 }
 
 /// Optional area layers the candidates are placed in (all in the work CRS).
@@ -205,20 +211,12 @@ pub fn build_candidates(
                 let outline = multipolygon(to_ll.convert_geometry(&outline_crs.into())?);
                 let evidence = stats.mean();
                 let shape: Shape = stats.shape();
-                let s = score(
-                    class,
-                    relation.kind,
-                    &evidence,
-                    fit.magnitude_threshold,
-                    area_m2,
-                    protected_area.is_some(),
-                );
-                let mut c = Candidate {
+                let c = Candidate {
                     object: i,
                     id: String::new(),
                     rank: 0,
-                    score: s,
-                    tier: tier(class, relation.kind),
+                    score: 0.0,
+                    tier: 0,
                     class,
                     pixels: stats.pixels,
                     area_m2,
@@ -236,14 +234,38 @@ pub fn build_candidates(
                     lon,
                     lat,
                     outline,
+                    outline_work,
+                    context: Context::default(),
                     reason: String::new(),
                 };
-                c.reason = explain(&c, fit.magnitude_threshold);
                 Ok(c)
             },
         )
         .collect::<Result<_, _>>()?;
 
+    let placed: Vec<Placed> = candidates
+        .iter()
+        .map(|c| Placed {
+            class: c.class,
+            area_m2: c.area_m2,
+            outline: &c.outline_work,
+        })
+        .collect();
+    let ctx = contexts(&placed, &settings.context);
+    for (c, mut context) in candidates.iter_mut().zip(ctx) {
+        context.in_protected_area = c.protected_area.is_some();
+        c.context = context;
+        c.tier = tier(c.class, c.relation, context);
+        c.score = score(
+            c.class,
+            c.relation,
+            &c.evidence,
+            fit.magnitude_threshold,
+            c.area_m2,
+            context,
+        );
+        c.reason = explain(c, fit.magnitude_threshold);
+    }
     candidates.sort_by(|a, b| {
         b.score.total_cmp(&a.score).then(
             stitched.objects[a.object]
@@ -302,13 +324,18 @@ fn explain(c: &Candidate, threshold: f32) -> String {
         ),
         (None, rel) => rel.as_str().replace('_', " "),
     };
-    let protected = c
-        .protected_area
-        .as_deref()
-        .map(|p| format!("; inside protected area {p}"))
-        .unwrap_or_default();
+    let mut notes = String::new();
+    if let Some(p) = &c.protected_area {
+        notes.push_str(&format!("; inside protected area {p}"));
+    }
+    if c.context.leach_site {
+        notes.push_str("; pond and fresh heap side by side (heap-leach layout)");
+    }
+    if c.context.pond_lattice {
+        notes.push_str("; one of a regular group of similar ponds (aquaculture layout)");
+    }
     format!(
-        "{what}: {:.0} m² ({:.1} mu), magnitude {:.1} (threshold {:.1}), ΔNDVI {:+.2}, Δbare {:+.2}, Δwater {:+.2}; {where_}{protected}",
+        "{what}: {:.0} m² ({:.1} mu), magnitude {:.1} (threshold {:.1}), ΔNDVI {:+.2}, Δbare {:+.2}, Δwater {:+.2}; {where_}{notes}",
         c.area_m2,
         c.area_mu(),
         e.magnitude,

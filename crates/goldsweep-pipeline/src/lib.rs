@@ -21,6 +21,7 @@ pub mod footprint;
 pub mod outputs;
 pub mod score;
 pub mod seam_stitch;
+pub mod site_context;
 pub mod tile_plan;
 
 use std::path::PathBuf;
@@ -87,6 +88,7 @@ pub struct SweepSettings {
     pub fit: FitParams,
     pub evidence: EvidenceParams,
     pub classes: ClassParams,
+    pub context: site_context::ContextParams,
     /// Where to report progress, if anywhere.
     pub progress: Option<ProgressHook>,
 }
@@ -113,6 +115,7 @@ impl SweepSettings {
             fit: FitParams::default(),
             evidence: EvidenceParams::default(),
             classes: ClassParams::default(),
+            context: site_context::ContextParams::default(),
             progress: None,
         }
     }
@@ -199,6 +202,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
         min_pixels: settings.min_pixels,
         near_m: settings.near_m,
         classes: settings.classes,
+        context: settings.context,
     };
     let (cands, class_of) = candidates::build_candidates(
         &grid,
@@ -253,6 +257,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
             "fit": settings.fit,
             "evidence": settings.evidence,
             "classes": settings.classes,
+            "context": settings.context,
         },
         "fit": fit,
         "results": {

@@ -190,6 +190,8 @@ fn candidate_properties(c: &Candidate) -> serde_json::Map<String, Value> {
         "mine_status": opt(c.mine_status.map(|s| s.as_str())),
         "distance_m": opt(c.distance_m.map(|d| round(d, 1))),
         "protected_area": opt(c.protected_area.as_deref()),
+        "leach_site": c.context.leach_site,
+        "pond_lattice": c.context.pond_lattice,
         "county": opt(c.county.as_deref()),
         "province": opt(c.province.as_deref()),
         "magnitude": round(e.magnitude as f64, 3),

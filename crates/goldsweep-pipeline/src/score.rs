@@ -7,17 +7,29 @@
 //! |---|---|---|
 //! | 3 | 0.75–1 | mining evidence at a known illegal site or at/near a closed mine |
 //! | 2 | 0.50–0.75 | mining evidence outside the catalogue or near (not inside) an active mine |
-//! | 1 | 0.25–0.50 | other change not inside an active mine |
+//! | 1 | 0.25–0.50 | other change, and pond lattices (aquaculture) away from closed mines |
 //! | 0 | 0–0.25 | anything inside a licensed active mine |
 //!
 //! Within a tier, the score grows with the class's weight as mining evidence, how far the change
-//! magnitude exceeds the scene threshold, the object's area, and (tier 3) whether the object is
-//! inside the mine rather than near it, and whether it lies in a protected area (a bonus of
-//! 0.2 of the tier's range, never crossing into the next tier).
+//! magnitude exceeds the scene threshold, the object's area, whether the object is inside the
+//! mine rather than near it, and two bonuses that never cross into the next tier: a protected
+//! area (0.2 of the tier's range) and a leach-site context — a pond beside a fresh heap or a
+//! heap beside a pond (0.1).
 
 use goldsweep_catalogue::RelationKind;
 use goldsweep_detect::object_stats::Evidence;
 use goldsweep_detect::ChangeClass;
+
+/// What the neighbourhood of a candidate says about it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The object intersects a protected area.
+    pub in_protected_area: bool,
+    /// A new pond with a new spoil heap close by, or the reverse: the layout of a heap-leach site.
+    pub leach_site: bool,
+    /// One of a regular group of similar new ponds: the layout of aquaculture, not of a mine.
+    pub pond_lattice: bool,
+}
 
 /// How strongly a class indicates mining, in `[0, 1]`.
 pub fn class_weight(class: ChangeClass) -> f64 {
@@ -30,13 +42,26 @@ pub fn class_weight(class: ChangeClass) -> f64 {
     }
 }
 
+/// Whether a relation puts the candidate at a closed mine or a known illegal site.
+pub fn at_closed_or_illegal(relation: RelationKind) -> bool {
+    matches!(
+        relation,
+        RelationKind::AtIllegalSite | RelationKind::InsideClosedMine | RelationKind::NearClosedMine
+    )
+}
+
 /// The tier of a candidate (3 = visit first).
-pub fn tier(class: ChangeClass, relation: RelationKind) -> u8 {
+pub fn tier(class: ChangeClass, relation: RelationKind, context: Context) -> u8 {
     use RelationKind::*;
-    match (class.is_mining_evidence(), relation) {
-        (_, InsideActiveMine) => 0,
-        (true, AtIllegalSite | InsideClosedMine | NearClosedMine) => 3,
-        (true, OutsideCatalogue | NearActiveMine) => 2,
+    if relation == InsideActiveMine {
+        return 0;
+    }
+    if context.pond_lattice && !at_closed_or_illegal(relation) {
+        return 1;
+    }
+    match (class.is_mining_evidence(), at_closed_or_illegal(relation)) {
+        (true, true) => 3,
+        (true, false) => 2,
         (false, _) => 1,
     }
 }
@@ -48,7 +73,7 @@ pub fn score(
     mean: &Evidence,
     magnitude_threshold: f32,
     area_m2: f64,
-    in_protected_area: bool,
+    context: Context,
 ) -> f64 {
     let excess = (mean.magnitude / magnitude_threshold.max(1e-6) - 1.0) as f64;
     let strength = 0.5 * (excess / 2.0).clamp(0.0, 1.0)
@@ -57,14 +82,19 @@ pub fn score(
         RelationKind::NearClosedMine | RelationKind::NearActiveMine => 0.9,
         _ => 1.0,
     };
-    let protected = if in_protected_area { 0.2 } else { 0.0 };
-    let within = (0.5 * class_weight(class) + 0.5 * strength) * proximity * 0.8 + protected;
-    (f64::from(tier(class, relation)) + within.clamp(0.0, 0.999)) / 4.0
+    let bonus = if context.in_protected_area { 0.2 } else { 0.0 }
+        + if context.leach_site { 0.1 } else { 0.0 };
+    let within = (0.5 * class_weight(class) + 0.5 * strength) * proximity * 0.7 + bonus;
+    (f64::from(tier(class, relation, context)) + within.clamp(0.0, 0.999)) / 4.0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn s(class: ChangeClass, rel: RelationKind, e: &Evidence, area: f64, ctx: Context) -> f64 {
+        score(class, rel, e, 2.0, area, ctx)
+    }
 
     #[test]
     fn tiers_order_the_ranking() {
@@ -72,56 +102,85 @@ mod tests {
             magnitude: 20.0,
             ..Evidence::default()
         };
-        let big = 1e6;
-        let small = 50.0;
         let weak = Evidence {
             magnitude: 2.0,
             ..Evidence::default()
         };
+        let none = Context::default();
+        let (big, small) = (1e6, 50.0);
         // The weakest mining evidence at a closed mine beats the strongest elsewhere ...
-        let closed = score(
+        let closed = s(
             ChangeClass::VegetationLoss,
             RelationKind::NearClosedMine,
             &weak,
-            2.0,
             small,
-            false,
+            none,
         );
-        let outside = score(
+        let outside = s(
             ChangeClass::SpoilHeap,
             RelationKind::OutsideCatalogue,
             &e,
-            2.0,
             big,
-            false,
+            none,
         );
-        let active = score(
+        let active = s(
             ChangeClass::SpoilHeap,
             RelationKind::InsideActiveMine,
             &e,
-            2.0,
             big,
-            false,
+            none,
         );
-        let other = score(
+        let other = s(
             ChangeClass::OtherChange,
             RelationKind::InsideClosedMine,
             &e,
-            2.0,
             big,
-            false,
+            none,
         );
         assert!(closed > outside && outside > other && other > active);
         assert!(active >= 0.0 && closed < 1.0);
-        // A protected area raises the score within the tier only.
-        let outside_protected = score(
+        // Bonuses raise the score within the tier only.
+        let all = Context {
+            in_protected_area: true,
+            leach_site: true,
+            pond_lattice: false,
+        };
+        let outside_bonus = s(
             ChangeClass::SpoilHeap,
             RelationKind::OutsideCatalogue,
             &e,
-            2.0,
             big,
-            true,
+            all,
         );
-        assert!(outside_protected > outside && outside_protected < closed);
+        assert!(outside_bonus > outside && outside_bonus < closed);
+    }
+
+    #[test]
+    fn pond_lattices_drop_out_of_the_mining_tiers_away_from_closed_mines() {
+        let e = Evidence {
+            magnitude: 10.0,
+            ..Evidence::default()
+        };
+        let lattice = Context {
+            pond_lattice: true,
+            ..Context::default()
+        };
+        let pond = ChangeClass::LeachPond;
+        assert_eq!(tier(pond, RelationKind::OutsideCatalogue, lattice), 1);
+        assert_eq!(
+            tier(pond, RelationKind::OutsideCatalogue, Context::default()),
+            2
+        );
+        assert_eq!(tier(pond, RelationKind::InsideClosedMine, lattice), 3);
+        assert!(
+            s(pond, RelationKind::OutsideCatalogue, &e, 600.0, lattice)
+                < s(
+                    ChangeClass::VegetationLoss,
+                    RelationKind::OutsideCatalogue,
+                    &e,
+                    300.0,
+                    Context::default()
+                )
+        );
     }
 }
