@@ -141,6 +141,33 @@ fn demo_writes_ranked_explained_candidates_that_find_the_planted_mining() {
         );
     }
 
+    // The farm-pond lattice far from mines is recognised as such and stays out of the top k.
+    let lattice: Vec<usize> = features
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| props(f)["pond_lattice"].as_bool() == Some(true))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        lattice.len() >= 4,
+        "pond lattice flagged on {} candidates",
+        lattice.len()
+    );
+    assert!(
+        lattice.iter().all(|&i| i >= 10),
+        "no lattice pond in the top 10: {lattice:?}"
+    );
+    assert!(
+        features
+            .iter()
+            .take(10)
+            .any(|f| props(f)["leach_site"].as_bool() == Some(true)),
+        "a pond beside a heap is a leach site"
+    );
+    assert!(features
+        .iter()
+        .all(|f| props(f)["degraded_no_swir"].as_bool() == Some(false)));
+
     // Objects: the same ids, as polygons.
     let objects = read_json(&out.join("objects.geojson"));
     let obj = objects["features"].as_array().expect("features");

@@ -90,8 +90,10 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
     }
     let e = stats.mean();
     let vegetation_lost = e.d_ndvi <= p.ndvi_loss;
-    let turned_bare = e.bare_after >= p.bare_after && (e.d_bare >= p.bare_gain || vegetation_lost);
-    if turned_bare {
+    let cover_lost = vegetation_lost || e.d_bare >= p.bare_gain;
+    // Tracks are often narrower than a pixel: their pixels are mixtures that need not read as
+    // bare, so the shape and the loss of cover decide, not the after-date bare index.
+    if cover_lost {
         let shape = stats.shape();
         let width_m = shape.width * pixel_size_m;
         let length_m = shape.length * pixel_size_m;
@@ -101,12 +103,12 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
         {
             return ChangeClass::AccessTrack;
         }
-        if e.d_bright >= p.brightening {
-            return ChangeClass::SpoilHeap;
-        }
-        return ChangeClass::VegetationLoss;
     }
-    if vegetation_lost {
+    let turned_bare = e.bare_after >= p.bare_after && cover_lost;
+    if turned_bare && e.d_bright >= p.brightening {
+        return ChangeClass::SpoilHeap;
+    }
+    if turned_bare || vegetation_lost {
         return ChangeClass::VegetationLoss;
     }
     ChangeClass::OtherChange

@@ -182,6 +182,7 @@ pub(crate) mod tests {
             outline_work: outline.clone(),
             outline,
             context: Default::default(),
+            degraded: false,
             reason: String::new(),
         }
     }

@@ -54,6 +54,9 @@ pub struct Candidate {
     pub outline_work: MultiPolygon<f64>,
     /// What the neighbourhood says (leach-site layout, pond lattice, protected area).
     pub context: Context,
+    /// Classified without SWIR (four-band sensor): spoil vs. built-up and water vs. shadow are
+    /// less certain.
+    pub degraded: bool,
     pub reason: String,
 }
 
@@ -74,6 +77,9 @@ pub struct ObjectSettings {
     pub near_m: f64,
     pub classes: ClassParams,
     pub context: ContextParams,
+    /// Whether both dates have SWIR; without it the bare-soil and water evidence comes from
+    /// visible and NIR bands only and every candidate says so.
+    pub swir: bool,
 }
 
 /// Optional area layers the candidates are placed in (all in the work CRS).
@@ -236,6 +242,7 @@ pub fn build_candidates(
                     outline,
                     outline_work,
                     context: Context::default(),
+                    degraded: !settings.swir,
                     reason: String::new(),
                 };
                 Ok(c)
@@ -333,6 +340,9 @@ fn explain(c: &Candidate, threshold: f32) -> String {
     }
     if c.context.pond_lattice {
         notes.push_str("; one of a regular group of similar ponds (aquaculture layout)");
+    }
+    if c.degraded {
+        notes.push_str("; no SWIR: bare and water evidence from visible and NIR only");
     }
     format!(
         "{what}: {:.0} m² ({:.1} mu), magnitude {:.1} (threshold {:.1}), ΔNDVI {:+.2}, Δbare {:+.2}, Δwater {:+.2}; {where_}{notes}",

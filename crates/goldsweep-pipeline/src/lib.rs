@@ -203,6 +203,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
         near_m: settings.near_m,
         classes: settings.classes,
         context: settings.context,
+        swir: pair.bands().has_swir(),
     };
     let (cands, class_of) = candidates::build_candidates(
         &grid,

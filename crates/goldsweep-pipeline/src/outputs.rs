@@ -192,6 +192,7 @@ fn candidate_properties(c: &Candidate) -> serde_json::Map<String, Value> {
         "protected_area": opt(c.protected_area.as_deref()),
         "leach_site": c.context.leach_site,
         "pond_lattice": c.context.pond_lattice,
+        "degraded_no_swir": c.degraded,
         "county": opt(c.county.as_deref()),
         "province": opt(c.province.as_deref()),
         "magnitude": round(e.magnitude as f64, 3),
