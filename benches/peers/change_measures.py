@@ -1,7 +1,10 @@
 """Per-pixel change measures of the peer methods, on (bands, rows, cols) stacks of two dates.
 
+- `standardise_bands`: each band of one date to zero mean and unit variance over the valid pixels,
+  (x_k - mean_k) / sd_k. Applied to both dates before CVA, it removes a global gain and offset per
+  band and weights the bands equally (a 0-255 DN band and a x10000 reflectance band alike).
 - `cva_magnitude`: change-vector magnitude |y - x| = sqrt(sum_k (y_k - x_k)^2), in the units of
-  the input bands. No normalisation between dates: that is the classic method.
+  the input bands (standard deviations after `standardise_bands`).
 - `mad_variates`: the Multivariate Alteration Detection transform (Nielsen, Conradsen & Simpson
   1998). Canonical correlation analysis finds pairs of projections a_i'x, b_i'y of the two dates
   with maximal correlation rho_i (a_i'S_xx a_i = b_i'S_yy b_i = 1); the MAD variates are
@@ -12,13 +15,27 @@
   Z ~ chi-square with `bands` degrees of freedom.
 - `irmad`: iteratively reweighted MAD (Nielsen 2007): each pixel is weighted by its no-change
   probability P(chi2_bands > Z) and the canonical correlation is re-estimated with those weights,
-  until the correlations move less than `tol` or after `max_iterations`.
+  until the canonical correlations move less than `tol` or after `max_iterations`.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import linalg, stats
+
+
+def standardise_bands(stack, valid):
+    """(bands, rows, cols) -> same shape, each band minus its mean over `valid`, over its sd there.
+
+    Raises ValueError when a band is constant over the valid pixels (nothing to standardise).
+    """
+    flat = stack.reshape(stack.shape[0], -1)
+    chosen = flat[:, valid.ravel()]
+    mean = chosen.mean(axis=1)
+    sd = chosen.std(axis=1)
+    if np.any(sd == 0):
+        raise ValueError(f"band {int(np.argmin(sd)) + 1} is constant over the valid pixels")
+    return ((flat - mean[:, None]) / sd[:, None]).reshape(stack.shape)
 
 
 def cva_magnitude(before, after):
@@ -83,11 +100,13 @@ class IrmadResult:
     iterations: int
 
 
-def irmad(x, y, max_iterations=30, tol=1e-6):
+def irmad(x, y, max_iterations=30, tol=1e-4):
     """Iteratively reweighted MAD; returns the chi-square statistic of the last iteration.
 
     Iteration 1 is plain MAD (all weights 1). Each further one weights pixel j by
     P(chi2_bands > Z_j) from the previous iteration. Stops when max |rho_new - rho_old| < tol.
+    The correlations settle geometrically (on Taizhou the step shrinks by ~20 % an iteration):
+    tol = 1e-4 stops Taizhou after 24 iterations, where rho has settled to 3 decimals.
     """
     bands = x.shape[0]
     weights = np.ones(x.shape[1])
