@@ -221,36 +221,38 @@ fn collection(name: &str, features: Vec<Value>) -> String {
     s
 }
 
-/// `candidates.geojson`: one point per candidate, by rank.
-pub fn candidates_geojson(cands: &[Candidate]) -> String {
+/// One feature per candidate, by rank, with the given geometry.
+fn candidate_collection(
+    name: &str,
+    cands: &[Candidate],
+    geometry: impl Fn(&Candidate) -> Value,
+) -> String {
     let features = cands
         .iter()
         .map(|c| {
             json!({
                 "type": "Feature",
                 "id": c.id,
-                "geometry": {"type": "Point", "coordinates": [round(c.lon, 7), round(c.lat, 7)]},
+                "geometry": geometry(c),
                 "properties": candidate_properties(c),
             })
         })
         .collect();
-    collection("candidates", features)
+    collection(name, features)
+}
+
+/// `candidates.geojson`: one point per candidate, by rank.
+pub fn candidates_geojson(cands: &[Candidate]) -> String {
+    candidate_collection(
+        "candidates",
+        cands,
+        |c| json!({"type": "Point", "coordinates": [round(c.lon, 7), round(c.lat, 7)]}),
+    )
 }
 
 /// `objects.geojson`: the outline of every candidate, by rank.
 pub fn objects_geojson(cands: &[Candidate]) -> String {
-    let features = cands
-        .iter()
-        .map(|c| {
-            json!({
-                "type": "Feature",
-                "id": c.id,
-                "geometry": polygon_geometry(&c.outline),
-                "properties": candidate_properties(c),
-            })
-        })
-        .collect();
-    collection("objects", features)
+    candidate_collection("objects", cands, |c| polygon_geometry(&c.outline))
 }
 
 /// Category names of the change raster, by value 0..=5.

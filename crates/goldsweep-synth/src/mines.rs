@@ -14,41 +14,8 @@ use crate::grid::SceneGrid;
 use crate::infrastructure::{Infrastructure, ROAD_HALF_WIDTH};
 use crate::shapes::blob;
 
-/// Catalogue status of a mine (names as goldsweep's catalogue vocabulary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MineStatus {
-    /// Licensed and producing.
-    Active,
-    /// Closed by provincial consolidation policy (政策性关闭).
-    PolicyClosed,
-    /// Closed when its area was withdrawn for a protected area (自然保护区退出).
-    ProtectedAreaExit,
-    /// Closed (关闭).
-    Closed,
-    /// A known illegal digging site (非法采矿点).
-    IllegalSite,
-}
+pub use goldsweep_catalogue::MineStatus;
 
-impl MineStatus {
-    /// Name as written in catalogue.geojson.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::PolicyClosed => "policy_closed",
-            Self::ProtectedAreaExit => "protected_area_exit",
-            Self::Closed => "closed",
-            Self::IllegalSite => "illegal_site",
-        }
-    }
-
-    /// True for the closed kinds (policy_closed, protected_area_exit, closed).
-    pub fn is_closed(self) -> bool {
-        matches!(
-            self,
-            Self::PolicyClosed | Self::ProtectedAreaExit | Self::Closed
-        )
-    }
-}
 
 /// Change planted at a mine on the after date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
