@@ -2,11 +2,12 @@
 
 Usage (normally through benches/peers/run.sh):
     python3 compare.py --data ../shared/data --work target/peers [--goldsweep BIN]
-                       [--resampling bilinear|near] [--mad-p 0.01] [--irmad-iterations 30] [--irmad-tol 1e-4]
+                       [--resampling bilinear|near] [--otsu-scope scene|pooled] [--mad-p 0.01] [--irmad-iterations 30] [--irmad-tol 1e-4]
 
 Scenes: Taizhou (labelled pixels) and the OSCD cities rennes, hongkong, aguasclaras (all labelled
 pixels), each processed on its own; "oscd, 3 cities pooled" adds the three cities' confusion
-counts. Methods, each run with one setting for every scene:
+counts (with --otsu-scope pooled, the Otsu thresholds of the OSCD cities are one threshold set on
+the three cities' values together). Methods, each run with one setting for every scene:
 
 - cva+otsu       change-vector magnitude of the six bands standardised per date, Otsu threshold
 - mad-orfeo+chi2 Orfeo ToolBox MultivariateAlterationDetector, chi-square threshold at p = --mad-p
@@ -57,30 +58,47 @@ def _on_grid(values, valid):
     return full
 
 
-def peer_maps(pair, args, orfeo):
-    """Predicted-change maps (rows, cols) bool of every peer method for one pair, by method name."""
-    maps = {}
+def peer_statistics(pair, args, orfeo):
+    """Each peer's change statistic (rows, cols; NaN where invalid) and its threshold, by method.
+
+    The threshold is a number (chi-square quantile) or "otsu" (set from the statistic's values:
+    this scene's, or with --otsu-scope pooled the three OSCD cities' together).
+    """
+    stats = {}
     valid = pair.valid
     magnitude = cm.cva_magnitude(
         cm.standardise_bands(pair.before, valid), cm.standardise_bands(pair.after, valid)
     )
     magnitude[~valid] = np.nan
-    maps["cva+otsu"] = magnitude > otsu(magnitude)
+    stats["cva+otsu"] = (magnitude, "otsu")
 
     chi2_cut = chi_square_threshold(pair.before.shape[0], args.mad_p)
     if orfeo:
-        maps["mad-orfeo+chi2"] = orfeo_chi_square(pair, args.work) > chi2_cut
+        stats["mad-orfeo+chi2"] = (orfeo_chi_square(pair, args.work), chi2_cut)
     x = pair.before[:, valid]
     y = pair.after[:, valid]
     mad = cm.mad_variates(x, y)
     z = _on_grid(cm.chi_square_statistic(mad.variates, mad.variance), valid)
-    maps["mad-numpy+chi2"] = z > chi2_cut
+    stats["mad-numpy+chi2"] = (z, chi2_cut)
 
     result = cm.irmad(x, y, max_iterations=args.irmad_iterations, tol=args.irmad_tol)
-    z_ir = _on_grid(result.z, valid)
-    maps["irmad+otsu"] = z_ir > otsu(z_ir)
+    stats["irmad+otsu"] = (_on_grid(result.z, valid), "otsu")
     _log(f"  {pair.name}: MAD rho {np.round(mad.rho, 3)}, IR-MAD {result.iterations} iterations")
-    return maps
+    return stats
+
+
+def _thresholds(scene_stats, pooled_scenes):
+    """Threshold per (scene, method): the given number, or Otsu of the scene's (or pooled) values."""
+    cuts = {}
+    for (scene, method), (values, rule) in scene_stats.items():
+        if rule != "otsu":
+            cuts[(scene, method)] = rule
+        elif scene in pooled_scenes:
+            together = [scene_stats[(s, method)][0].ravel() for s in pooled_scenes]
+            cuts[(scene, method)] = otsu(np.concatenate(together))
+        else:
+            cuts[(scene, method)] = otsu(values)
+    return cuts
 
 
 def _row(scene, method, c):
@@ -96,7 +114,7 @@ def run(args):
     orfeo = orfeo_available() is not None
     if not orfeo:
         _log("Orfeo ToolBox not installed (otbcli_MultivariateAlterationDetector): numpy MAD only")
-    results = {}
+    results, scene_stats, truths = {}, {}, {}
     loaders = [("taizhou", lambda: load_taizhou(args.data))] + [
         (city, lambda c=city: load_oscd_city(args.data, c, args.resampling))
         for city in OSCD_CITIES
@@ -104,15 +122,21 @@ def run(args):
     for scene, load in loaders:
         started = time.monotonic()
         pair = load()
-        for method, predicted in peer_maps(pair, args, orfeo).items():
-            results[(scene, method)] = Confusion.of(predicted, pair.truth, pair.valid)
+        truths[scene] = (pair.truth, pair.valid)
+        for method, stat in peer_statistics(pair, args, orfeo).items():
+            scene_stats[(scene, method)] = stat
         if args.goldsweep:
             results[(scene, "goldsweep")] = goldsweep_confusion(
                 args.goldsweep, args.data, scene, args.work
             )
         _log(f"  {scene}: {time.monotonic() - started:.1f} s")
+    pooled_scenes = OSCD_CITIES if args.otsu_scope == "pooled" else ()
+    for key, cut in _thresholds(scene_stats, pooled_scenes).items():
+        truth, valid = truths[key[0]]
+        results[key] = Confusion.of(scene_stats[key][0] > cut, truth, valid)
 
-    methods = list(dict.fromkeys(method for _, method in results))
+    methods = list(dict.fromkeys(method for _, method in scene_stats))
+    methods += ["goldsweep"] if args.goldsweep else []
     for method in methods:
         results[(POOLED, method)] = sum(
             (results[(city, method)] for city in OSCD_CITIES), Confusion()
@@ -124,7 +148,10 @@ def run(args):
     for scene in ("taizhou", *OSCD_CITIES, POOLED):
         for method in methods:
             print(_row(scene, method, results[(scene, method)]))
-    extra = f", OSCD resampling {args.resampling}, MAD chi-square p = {args.mad_p}"
+    extra = (
+        f", OSCD resampling {args.resampling}, MAD chi-square p = {args.mad_p},"
+        f" Otsu per {'scene' if args.otsu_scope == 'scene' else 'OSCD pool'}"
+    )
     print(f"(pixels scored: Taizhou labelled, OSCD all labelled{extra})")
 
 
@@ -134,6 +161,12 @@ def parse_args(argv):
     parser.add_argument("--work", required=True, help="scratch folder (target/peers)")
     parser.add_argument("--goldsweep", help="goldsweep binary; without it no goldsweep rows")
     parser.add_argument("--resampling", choices=("bilinear", "near"), default="bilinear")
+    parser.add_argument(
+        "--otsu-scope",
+        choices=("scene", "pooled"),
+        default="scene",
+        help="Otsu threshold per scene, or one over the three OSCD cities' values together",
+    )
     parser.add_argument("--mad-p", type=float, default=0.01, help="chi-square tail probability")
     parser.add_argument("--irmad-iterations", type=int, default=30)
     parser.add_argument("--irmad-tol", type=float, default=1e-4, help="stop when rho moves less")

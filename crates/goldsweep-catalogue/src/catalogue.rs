@@ -61,6 +61,8 @@ pub(crate) struct Provenance {
     pub path: Option<PathBuf>,
     pub layer: String,
     pub skipped_layers: Vec<String>,
+    /// Rows (1-based) of mines too far from the work CRS's domain to be transformed into it.
+    pub outside_work_crs: Vec<usize>,
     pub source_crs: String,
     pub work_crs: String,
     /// OGR driver or corner-point reader.
@@ -226,6 +228,7 @@ impl Catalogue {
             "sealing_counts": sealing,
             "layer": self.provenance.layer,
             "skipped_layers": self.provenance.skipped_layers,
+            "rows_outside_work_crs": self.provenance.outside_work_crs.len(),
             "feature_count": self.mines.len(),
             "status_counts": counts,
             "source_crs": self.provenance.source_crs,

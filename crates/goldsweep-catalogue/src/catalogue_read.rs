@@ -79,6 +79,9 @@ pub(crate) fn read(
     } = table;
     let source_crs = source_crs?;
     let transform = CrsTransform::new(&source_crs.definition, work_crs)?;
+    let geographic = gdal::spatial_ref::SpatialRef::from_definition(&source_crs.definition)
+        .map(|s| s.is_geographic())
+        .unwrap_or(false);
     let resolved = ResolvedFields::resolve(fields, &field_names);
     if resolved.status.is_none() && fields.status_default.is_none() {
         return Err(CatalogueError::MissingStatusField {
@@ -89,8 +92,17 @@ pub(crate) fn read(
     }
 
     let mut mines = Vec::with_capacity(rows.len());
+    let mut outside_work_crs = Vec::new();
     for row in rows {
-        mines.push(read_mine(path, row, &resolved, fields, &transform)?);
+        match read_mine(path, row, &resolved, fields, &transform, geographic) {
+            Ok(mine) => mines.push(mine),
+            // A mine PROJ cannot express in the scene's CRS lies far outside the projection's
+            // domain (another continent for a UTM zone): it cannot relate to anything in the
+            // scene, so a national or global catalogue is not refused for it. Counted in the
+            // manifest.
+            Err(CatalogueError::FeatureTransform { row, .. }) => outside_work_crs.push(row),
+            Err(e) => return Err(e),
+        }
     }
     let field_mapping = resolved
         .concepts(fields)
@@ -109,6 +121,7 @@ pub(crate) fn read(
             driver,
             encoding: encoding.to_string(),
             field_mapping,
+            outside_work_crs,
         },
     ))
 }
@@ -141,6 +154,7 @@ fn read_mine(
     resolved: &ResolvedFields,
     fields: &FieldMap,
     transform: &CrsTransform,
+    geographic: bool,
 ) -> Result<Mine> {
     let TableRow {
         row,
@@ -178,6 +192,22 @@ fn read_mine(
     };
 
     let geometry = geometry.map_err(|problem| geometry_error(path.to_path_buf(), row, problem))?;
+    if geographic {
+        use geo::CoordsIter;
+        if let Some(c) = geometry
+            .coords_iter()
+            .find(|c| !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y))
+        {
+            return Err(CatalogueError::InvalidGeometry {
+                path: path.to_path_buf(),
+                row,
+                reason: format!(
+                    "coordinate ({}, {}) is not a longitude/latitude in the layer's geographic CRS",
+                    c.x, c.y
+                ),
+            });
+        }
+    }
     let geometry =
         transform
             .convert_geometry(&geometry)

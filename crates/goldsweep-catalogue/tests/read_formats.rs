@@ -469,7 +469,7 @@ fn empty_and_line_geometries_are_errors() -> TestResult {
 }
 
 #[test]
-fn impossible_latitude_is_a_transform_error() -> TestResult {
+fn impossible_latitude_is_an_invalid_geometry() -> TestResult {
     let dir = tempfile::tempdir()?;
     let far = r#"{"type":"Point","coordinates":[120.4,95.0]}"#;
     let path = geojson(
@@ -479,9 +479,30 @@ fn impossible_latitude_is_a_transform_error() -> TestResult {
     )?;
     let err = Catalogue::read(&path, "EPSG:32651", &FieldMap::default());
     assert!(
-        matches!(err, Err(CatalogueError::FeatureTransform { row: 1, .. })),
+        matches!(err, Err(CatalogueError::InvalidGeometry { row: 1, .. })),
         "{err:?}"
     );
+    Ok(())
+}
+
+#[test]
+fn mines_outside_the_work_crs_domain_are_skipped_and_counted() -> TestResult {
+    // A global catalogue read into a UTM zone: a mine on the far side of the globe cannot be
+    // projected; it is counted, not fatal, and the nearby mine is kept.
+    let dir = tempfile::tempdir()?;
+    let near = r#"{"type":"Point","coordinates":[39.5,-7.7]}"#;
+    let far = r#"{"type":"Point","coordinates":[-56.4,-1.8]}"#;
+    let path = geojson(
+        dir.path(),
+        "global.geojson",
+        &[
+            (r#"{"status":"closed"}"#, near),
+            (r#"{"status":"closed"}"#, far),
+        ],
+    )?;
+    let cat = Catalogue::read(&path, "EPSG:32737", &FieldMap::default())?;
+    assert_eq!(cat.mines().len(), 1);
+    assert_eq!(cat.describe()["rows_outside_work_crs"], 1);
     Ok(())
 }
 

@@ -4,27 +4,35 @@
 //!
 //! # Why the size matters
 //!
-//! A tile is read with a halo of a few pixels, so its window reaches into the neighbouring
-//! blocks of the file; a compressed block is decoded whole. Tiles are handed out row by row, so
-//! a block decoded for one tile row is needed again by the next (as core, or as halo). GDAL
-//! keeps decoded blocks in a least-recently-used cache, per dataset; between two uses of a
-//! block, one reader touches about three rows of blocks (the row above, its own, the row
-//! below). A reader therefore needs, for each date,
+//! A compressed block is decoded whole, and GDAL keeps decoded blocks in one least-recently-used
+//! cache for the whole process (keyed by dataset, so two readers never share a block). A tile
+//! read with a halo of a few pixels reaches into the neighbouring blocks; if those are evicted
+//! before the neighbouring tile is read, they are decoded again.
+//!
+//! The detect pass therefore walks the scene in vertical strips (see
+//! [`crate::PairReader::read_down`]): one reader goes down the columns `[col, col + width)` window
+//! by window and keeps the rows the next window shares with the last one itself, so GDAL is
+//! asked for each row of the strip once. Between two uses of a block (as the bottom halo of
+//! one tile row and as the core of the next) the reader touches two rows of the blocks the
+//! strip spans, so for each date it needs
 //!
 //! ```text
-//! need = (3 × blocks_across + 9) × block_width × block_height × cached_bands × bytes_per_value
+//! walk_need = (2 × blocks_spanned + 4) × block_width × block_height × cached_bands × bytes_per_value
 //! ```
 //!
-//! where `cached_bands` counts every band of a pixel-interleaved file (decoding one band of a
-//! block decodes them all, and GDAL keeps them) and only the bands read otherwise. With less,
-//! every halo costs a fresh decode of a neighbouring block (up to nine decodes per tile).
+//! where `blocks_spanned` counts the block columns the strip's read window (core and halo)
+//! touches, and `cached_bands` every band of a pixel-interleaved file (decoding one band of a
+//! block decodes them all, and GDAL keeps them) but only the bands read otherwise. A reader that
+//! reads scattered windows (the fit pass, field chips) needs [`RANDOM_BLOCKS`] blocks per date.
 //!
 //! # Policy
 //!
-//! Each set of reader handles reserves its `need` while it lives (a `CacheShare`); the cache
-//! maximum is set to the sum of the live reservations plus [`SLACK`] (masks, quality bands,
-//! warped VRTs), between [`MIN_CACHE`] and [`MAX_CACHE`]. A user who sets `GDAL_CACHEMAX`
-//! (environment or GDAL configuration) keeps their value: the cache is then never touched.
+//! Each set of open reader handles reserves its need while a reader uses it (a `CacheShare`;
+//! idle handles in the pair's pool reserve nothing); the cache maximum is set to the sum of
+//! the live reservations plus [`SLACK`] (masks, quality bands, warped VRTs), between
+//! [`MIN_CACHE`] and [`MAX_CACHE`]. Walkers choose their strip width so that together they stay
+//! within [`WALK_BUDGET`]. A user who sets `GDAL_CACHEMAX` (environment or GDAL configuration)
+//! keeps their value: the cache is then never touched.
 
 use std::sync::Mutex;
 
@@ -37,6 +45,17 @@ pub const MIN_CACHE: u64 = 64 << 20;
 pub const MAX_CACHE: u64 = 512 << 20;
 /// Added to the readers' needs for quality bands, masks and warped VRT sources.
 pub const SLACK: u64 = 16 << 20;
+/// What all strip walkers together may reserve: the cache maximum less the slack.
+pub const WALK_BUDGET: u64 = MAX_CACHE - SLACK;
+/// Blocks per date a reader of scattered windows reserves: a window may straddle up to 3 × 3.
+pub const RANDOM_BLOCKS: u64 = 9;
+
+/// The shape of the blocks a scene is stored in (pixels), the unit GDAL decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockShape {
+    pub width: usize,
+    pub height: usize,
+}
 
 /// Reserved bytes of all live shares.
 static RESERVED: Mutex<u64> = Mutex::new(0);
@@ -90,11 +109,30 @@ impl BlockLayout {
         (self.block_width * self.block_height * self.cached_bands * self.bytes_per_value) as u64
     }
 
-    /// Bytes one reader needs cached so that a row-by-row walk over a grid `width` pixels wide
-    /// decodes every block once (see the module docs).
-    pub(crate) fn reader_need(&self, width: usize) -> u64 {
-        let across = width.div_ceil(self.block_width) as u64;
-        (3 * across + 9) * self.block_bytes()
+    /// The block shape.
+    pub(crate) fn shape(&self) -> BlockShape {
+        BlockShape {
+            width: self.block_width,
+            height: self.block_height,
+        }
+    }
+
+    /// Block columns that the pixel columns `[col, col + width)` touch (at least 1).
+    pub(crate) fn blocks_spanned(&self, col: usize, width: usize) -> u64 {
+        let first = col / self.block_width;
+        let last = (col + width.max(1) - 1) / self.block_width;
+        (last - first + 1) as u64
+    }
+
+    /// Bytes one reader needs cached to walk down the columns `[col, col + width)` carrying
+    /// the shared rows itself, so that every block is decoded once (see the module docs).
+    pub(crate) fn walk_need(&self, col: usize, width: usize) -> u64 {
+        (2 * self.blocks_spanned(col, width) + 4) * self.block_bytes()
+    }
+
+    /// Bytes a reader of scattered windows needs cached.
+    pub(crate) fn random_need(&self) -> u64 {
+        RANDOM_BLOCKS * self.block_bytes()
     }
 }
 
@@ -137,18 +175,26 @@ pub(crate) struct CacheShare {
 
 impl CacheShare {
     pub(crate) fn reserve(bytes: u64) -> CacheShare {
+        let mut share = CacheShare { bytes: 0 };
+        share.set(bytes);
+        share
+    }
+
+    /// Changes the reservation to `bytes` and resizes the cache.
+    pub(crate) fn set(&mut self, bytes: u64) {
+        if bytes == self.bytes {
+            return;
+        }
         let mut reserved = RESERVED.lock().unwrap_or_else(|p| p.into_inner());
-        *reserved += bytes;
+        *reserved = reserved.saturating_sub(self.bytes) + bytes;
+        self.bytes = bytes;
         apply(*reserved);
-        CacheShare { bytes }
     }
 }
 
 impl Drop for CacheShare {
     fn drop(&mut self) {
-        let mut reserved = RESERVED.lock().unwrap_or_else(|p| p.into_inner());
-        *reserved = reserved.saturating_sub(self.bytes);
-        apply(*reserved);
+        self.set(0);
     }
 }
 
@@ -157,7 +203,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_full_sentinel2_row_walk_needs_three_block_rows() {
+    fn a_strip_walk_needs_two_rows_of_the_blocks_it_spans() {
         let layout = BlockLayout {
             block_width: 512,
             block_height: 512,
@@ -165,9 +211,14 @@ mod tests {
             bytes_per_value: 2,
         };
         assert_eq!(layout.block_bytes(), 3 << 20);
-        // 10980 px = 22 blocks across: (66 + 9) blocks of 3 MiB.
-        assert_eq!(layout.reader_need(10980), 75 * (3 << 20));
-        assert_eq!(layout.reader_need(512), 12 * (3 << 20));
+        // Eleven 512 px tiles and a 3 px halo on each side span 13 block columns.
+        assert_eq!(layout.blocks_spanned(512 - 3, 11 * 512 + 6), 13);
+        assert_eq!(layout.walk_need(512 - 3, 11 * 512 + 6), 30 * (3 << 20));
+        // A strip at the scene's left edge has no halo on that side.
+        assert_eq!(layout.blocks_spanned(0, 512 + 3), 2);
+        assert_eq!(layout.blocks_spanned(0, 512), 1);
+        assert_eq!(layout.blocks_spanned(700, 0), 1);
+        assert_eq!(layout.random_need(), 9 * (3 << 20));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use gdal::spatial_ref::CoordTransform;
 use goldsweep_detect::{BandRole, BandSet};
 
+use crate::block_cache::{BlockLayout, BlockShape};
 use crate::error::RasterError;
 use crate::grid::Grid;
 use crate::pair_reader::{HandlePool, PairReader};
@@ -54,6 +55,23 @@ pub(crate) struct DatePlan {
     pub qa: Option<(Layer, usize, QaKind)>,
     /// Mask layer, its band, and the mask's nodata (pixels equal to it are not invalidated).
     pub mask: Option<(Layer, usize, Option<f64>)>,
+    /// How the date's role bands are stored, for sizing the block cache.
+    pub layout: BlockLayout,
+}
+
+impl PairPlan {
+    /// Block cache one reader needs, both dates, to walk down `[col, col + width)`.
+    pub(crate) fn walk_need(&self, col: usize, width: usize) -> u64 {
+        self.dates
+            .iter()
+            .map(|d| d.layout.walk_need(col, width))
+            .sum()
+    }
+
+    /// Block cache one reader of scattered windows needs, both dates.
+    pub(crate) fn random_need(&self) -> u64 {
+        self.dates.iter().map(|d| d.layout.random_need()).sum()
+    }
 }
 
 /// One file holding every role band on the pair grid.
@@ -143,6 +161,19 @@ impl ScenePair {
     #[cfg(test)]
     pub(crate) fn plan_for_tests(&self) -> Arc<PairPlan> {
         Arc::clone(&self.plan)
+    }
+
+    /// The blocks the before scene is stored in (what GDAL decodes at once); 512 × 512 is
+    /// assumed when the scene is read through a VRT. Sample windows and strips align to it.
+    pub fn block_shape(&self) -> BlockShape {
+        self.plan.dates[0].layout.shape()
+    }
+
+    /// Bytes of GDAL block cache one reader needs, both dates, to walk down the columns
+    /// `[col, col + width)` with [`PairReader::read_down`] decoding every block once (see
+    /// [`crate::block_cache`]).
+    pub fn walk_cache_need(&self, col: usize, width: usize) -> u64 {
+        self.plan.walk_need(col, width)
     }
 
     /// Opens GDAL handles for both dates. Call once per worker thread: the reader is `Send`
@@ -257,6 +288,10 @@ fn plan_date(scene: &Scene, target: &Grid, bands: &BandSet) -> Result<DatePlan, 
         path: scene.path().into(),
         bands: file_bands,
     });
+    let layout = match &direct {
+        Some(d) => BlockLayout::of(&open_raster(&d.path)?, bands.len()),
+        None => BlockLayout::assumed(bands.len()),
+    };
     Ok(DatePlan {
         scene: scene.path().into(),
         stack,
@@ -266,6 +301,7 @@ fn plan_date(scene: &Scene, target: &Grid, bands: &BandSet) -> Result<DatePlan, 
         radiometry,
         qa,
         mask,
+        layout,
     })
 }
 

@@ -16,7 +16,6 @@ use crate::shapes::blob;
 
 pub use goldsweep_catalogue::MineStatus;
 
-
 /// Change planted at a mine on the after date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlantKind {
