@@ -192,6 +192,10 @@ pub struct SynthArgs {
     /// Scene side in pixels (10 m pixels).
     #[arg(long, value_name = "PX", default_value_t = 480)]
     pub size: usize,
+    /// Centre the scene on this WGS 84 location (decimal degrees, e.g. `--at=-1.62,6.21`), in
+    /// its UTM zone (EPSG:326zz north, 327zz south); default: west of Zhaoyuan, EPSG:32651.
+    #[arg(long, value_name = "LON,LAT", allow_hyphen_values = true)]
+    pub at: Option<goldsweep_synth::LonLat>,
 }
 
 #[derive(Debug, Args)]

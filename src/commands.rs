@@ -138,14 +138,16 @@ fn run_synth(a: SynthArgs) -> Result<()> {
         &goldsweep_synth::SynthOptions {
             seed: a.seed,
             size: a.size,
+            centre: a.at,
         },
     )?;
     outln!(
-        "wrote a {0}×{0} scene pair to {1}: {2} planted mining objects, {3} confusers",
+        "wrote a {0}×{0} scene pair to {1}: {2} planted mining objects, {3} confusers, EPSG:{4}",
         a.size,
         a.out.display(),
         summary.planted,
-        summary.confusers
+        summary.confusers,
+        summary.epsg
     );
     for f in &summary.files {
         outln!("  {}", f.display());

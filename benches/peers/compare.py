@@ -2,7 +2,8 @@
 
 Usage (normally through benches/peers/run.sh):
     python3 compare.py --data ../shared/data --work target/peers [--goldsweep BIN]
-                       [--resampling bilinear|near] [--otsu-scope scene|pooled] [--mad-p 0.01] [--irmad-iterations 30] [--irmad-tol 1e-4]
+                       [--resampling bilinear|near] [--otsu-scope scene|pooled]
+                       [--mad-p 0.01] [--irmad-iterations 30] [--irmad-tol 1e-4]
 
 Scenes: Taizhou (labelled pixels) and the OSCD cities rennes, hongkong, aguasclaras (all labelled
 pixels), each processed on its own; "oscd, 3 cities pooled" adds the three cities' confusion
@@ -10,10 +11,10 @@ counts (with --otsu-scope pooled, the Otsu thresholds of the OSCD cities are one
 the three cities' values together). Methods, each run with one setting for every scene:
 
 - cva+otsu       change-vector magnitude of the six bands standardised per date, Otsu threshold
-- mad-orfeo+chi2 Orfeo ToolBox MultivariateAlterationDetector, chi-square threshold at p = --mad-p
-- mad-numpy+chi2 the same MAD computed here (a cross-check of Orfeo, and the peer when Orfeo is absent)
+- mad-orfeo+chi2 Orfeo ToolBox MultivariateAlterationDetector, chi-square threshold, p = --mad-p
+- mad-numpy+chi2 the same MAD computed here (cross-checks Orfeo; the peer when Orfeo is absent)
 - irmad+otsu     IR-MAD (Nielsen 2007), Otsu threshold on its chi-square statistic
-- goldsweep      `goldsweep sweep` defaults, scored by `goldsweep eval` (skipped without --goldsweep)
+- goldsweep      `goldsweep sweep` defaults, scored by `goldsweep eval` (needs --goldsweep)
 
 Prints one table (scene | method | precision | recall | F1 | kappa | the issue's F1/kappa). Exit
 code 0 done, 2 bad or missing input (one line naming the file), 1 anything else.
@@ -88,7 +89,7 @@ def peer_statistics(pair, args, orfeo):
 
 
 def _thresholds(scene_stats, pooled_scenes):
-    """Threshold per (scene, method): the given number, or Otsu of the scene's (or pooled) values."""
+    """Threshold per (scene, method): the given number, or Otsu of the scene's (pooled) values."""
     cuts = {}
     for (scene, method), (values, rule) in scene_stats.items():
         if rule != "otsu":
@@ -185,6 +186,9 @@ def main(argv=None):
     except PeerInputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except (ValueError, np.linalg.LinAlgError) as err:
+        print(f"error: a peer method failed: {err}", file=sys.stderr)
+        return 1
     return 0
 
 

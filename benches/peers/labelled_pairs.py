@@ -127,8 +127,11 @@ def _band_file(folder, band):
 
 
 def _warp_onto(path, grid, resampling):
-    """One band of `path` resampled onto `grid` (geotransform, projection, cols, rows) by GDAL's
-    warper with `resampling` ("bilinear" or "near")."""
+    """One band of `path` resampled onto `grid` (geotransform, projection, cols, rows).
+
+    GDAL's warper with kernel `resampling` ("bilinear" or "near"), by georeferencing; returns the
+    band as float64 and a mask of pixels that are not the source's nodata value.
+    """
     gt, proj, cols, rows = grid
     src = _open(path)
     bounds = (gt[0], gt[3] + gt[5] * rows, gt[0] + gt[1] * cols, gt[3])

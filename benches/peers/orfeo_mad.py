@@ -40,7 +40,7 @@ def _write_stack(path, stack, pair):
 
 
 def orfeo_chi_square(pair, work_dir):
-    """Chi-square statistic (rows, cols) of Orfeo's MAD variates of `pair`, computed in `work_dir`."""
+    """Chi-square statistic (rows, cols) of Orfeo's MAD variates of `pair`; files in `work_dir`."""
     folder = os.path.join(work_dir, pair.name)
     os.makedirs(folder, exist_ok=True)
     before = os.path.join(folder, "before.tif")

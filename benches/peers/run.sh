@@ -9,7 +9,8 @@
 #                  without Orfeo the MAD rows come from numpy alone
 #   other options go to compare.py: --resampling bilinear|near, --mad-p P, --irmad-iterations N
 # Environment: GOLDSWEEP_SHARED_DATA (default ../shared/data), PYTHON (default /usr/bin/python3,
-# the Debian Python that python3-gdal installs into). Scratch files go to target/peers/.
+# the Debian Python that python3-gdal installs into), GOLDSWEEP_BIN (a goldsweep binary to use
+# instead of building target/release/goldsweep). Scratch files go to target/peers/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/../.."
@@ -53,7 +54,11 @@ export PYTHONDONTWRITEBYTECODE=1
 
 gs=()
 if [ "$peers_only" -eq 0 ]; then
-  cargo build --release --quiet --bin goldsweep
-  gs=(--goldsweep ./target/release/goldsweep)
+  bin=${GOLDSWEEP_BIN:-}
+  if [ -z "$bin" ]; then
+    cargo build --release --quiet --bin goldsweep
+    bin=./target/release/goldsweep
+  fi
+  gs=(--goldsweep "$bin")
 fi
 exec "$python" "$here/compare.py" --data "$data" --work "$work" "${gs[@]}" "${pass[@]}"

@@ -27,7 +27,8 @@ DATA = os.environ.get(
 
 
 def planted_pair(seed=1, rows=60, cols=60, bands=6):
-    """A correlated six-band scene, the after date a noisy affine map of it, a 10 x 10 block changed."""
+    """Correlated six-band scene; the after date a noisy affine map of it with a 10 x 10 block
+    changed by one random shift vector."""
     rng = np.random.default_rng(seed)
     base = rng.normal(size=(bands, rows * cols))
     mixing = np.eye(bands) + 0.3 * rng.normal(size=(bands, bands))
@@ -71,7 +72,9 @@ class ChangeMeasureTests(unittest.TestCase):
         before, _, _ = planted_pair()
         valid = np.ones(before.shape[1:], dtype=bool)
         scaled = 1.7 * before + 40.0
-        m = cm.cva_magnitude(cm.standardise_bands(before, valid), cm.standardise_bands(scaled, valid))
+        m = cm.cva_magnitude(
+            cm.standardise_bands(before, valid), cm.standardise_bands(scaled, valid)
+        )
         self.assertLess(m.max(), 1e-9)
 
     def test_mad_variance_and_affine_invariance(self):

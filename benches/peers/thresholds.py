@@ -15,7 +15,10 @@ from scipy import stats
 
 
 def otsu(values, bins=256):
-    """Otsu threshold of the finite entries of `values` (any shape); ValueError if none or constant."""
+    """Otsu threshold of the finite entries of `values` (any shape).
+
+    Raises ValueError when there are none or they are all equal.
+    """
     v = np.asarray(values, dtype=np.float64).ravel()
     v = v[np.isfinite(v)]
     if v.size == 0:

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::utm::LonLat;
+
 /// Everything that can go wrong while generating a synthetic scene pair.
 #[derive(Debug, thiserror::Error)]
 pub enum SynthError {
@@ -53,6 +55,18 @@ pub enum SynthError {
         /// File whose geometry was being reprojected.
         path: PathBuf,
         /// Source EPSG code.
+        epsg: u32,
+        /// GDAL/PROJ error.
+        source: gdal::errors::GdalError,
+    },
+    /// Projecting the requested scene centre into its UTM zone failed.
+    #[error("{path}: cannot place the scene at {at}: projection to EPSG:{epsg} failed: {source}")]
+    Place {
+        /// Output directory the scene was for.
+        path: PathBuf,
+        /// Requested centre (lon, lat).
+        at: LonLat,
+        /// EPSG code of the location's UTM zone.
         epsg: u32,
         /// GDAL/PROJ error.
         source: gdal::errors::GdalError,

@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::atomic_file::write_bytes;
 use crate::error::SynthError;
-use crate::grid::SCENE_EPSG;
 use crate::layout::Scene;
 use crate::truth::relation;
 
@@ -54,21 +53,23 @@ struct TruthProps<'a> {
 /// Reprojects scene-CRS polygons to WGS 84 lon/lat.
 struct ToWgs84 {
     transform: CoordTransform,
+    /// EPSG code of the scene CRS.
+    epsg: u32,
 }
 
 impl ToWgs84 {
-    fn new(path: &Path) -> Result<Self, SynthError> {
+    fn new(path: &Path, epsg: u32) -> Result<Self, SynthError> {
         let err = |source| SynthError::Reproject {
             path: path.to_path_buf(),
-            epsg: SCENE_EPSG,
+            epsg,
             source,
         };
-        let mut src = SpatialRef::from_epsg(SCENE_EPSG).map_err(err)?;
+        let mut src = SpatialRef::from_epsg(epsg).map_err(err)?;
         src.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
         let mut dst = SpatialRef::from_epsg(4326).map_err(err)?;
         dst.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
         let transform = CoordTransform::new(&src, &dst).map_err(err)?;
-        Ok(Self { transform })
+        Ok(Self { transform, epsg })
     }
 
     fn polygon(&self, path: &Path, poly: &Polygon) -> Result<Geometry, SynthError> {
@@ -79,7 +80,7 @@ impl ToWgs84 {
             .transform_coords(&mut xs, &mut ys, &mut [])
             .map_err(|source| SynthError::Reproject {
                 path: path.to_path_buf(),
-                epsg: SCENE_EPSG,
+                epsg: self.epsg,
                 source,
             })?;
         let round = |v: f64| (v * 1e7).round() / 1e7;
@@ -117,7 +118,7 @@ fn collection<P: Serialize>(
 
 /// Writes `catalogue.geojson`: every mine with `id`, `name`, `status`, `county`, `mineral`.
 pub fn write_catalogue(path: &Path, scene: &Scene) -> Result<(), SynthError> {
-    let to = ToWgs84::new(path)?;
+    let to = ToWgs84::new(path, scene.grid.epsg)?;
     let mut features = Vec::new();
     for m in &scene.mines {
         features.push(Feature {
@@ -139,7 +140,7 @@ pub fn write_catalogue(path: &Path, scene: &Scene) -> Result<(), SynthError> {
 /// where it was planted, the relation goldsweep should report, the related mine, its area (m²,
 /// in the scene CRS) and the fraction of its pixels under the cloud mask.
 pub fn write_truth(path: &Path, scene: &Scene) -> Result<(), SynthError> {
-    let to = ToWgs84::new(path)?;
+    let to = ToWgs84::new(path, scene.grid.epsg)?;
     let mut features = Vec::new();
     for (i, obj) in scene.objects.iter().enumerate() {
         let (rel, mine) = relation(&obj.polygon, &scene.mines);

@@ -9,7 +9,7 @@ use gdal::{DriverManager, Metadata};
 
 use crate::atomic_file::{commit, discard, partial_path};
 use crate::error::SynthError;
-use crate::grid::{SceneGrid, SCENE_EPSG};
+use crate::grid::SceneGrid;
 
 /// One band to write.
 pub struct BandData<T> {
@@ -84,7 +84,7 @@ fn write_to<T: GdalType + Copy>(
         .map_err(gdal_err("Create"))?;
     ds.set_geo_transform(&grid.geo_transform())
         .map_err(gdal_err("SetGeoTransform"))?;
-    let srs = SpatialRef::from_epsg(SCENE_EPSG).map_err(gdal_err("ImportFromEPSG"))?;
+    let srs = SpatialRef::from_epsg(grid.epsg).map_err(gdal_err("ImportFromEPSG"))?;
     ds.set_spatial_ref(&srs)
         .map_err(gdal_err("SetSpatialRef"))?;
     for (k, v) in spec.metadata {

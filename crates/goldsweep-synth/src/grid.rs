@@ -1,8 +1,11 @@
-//! The scene grid: a north-up square of 10 m pixels in UTM zone 51N over the Zhaoyuan gold district.
+//! The scene grid: a north-up square of 10 m pixels in a UTM zone — by default zone 51N over
+//! the Zhaoyuan gold district, or centred on any location ([`SceneGrid::centred_on`]).
 
 use geo::{Coord, Rect};
 
-/// EPSG code of the scene CRS (WGS 84 / UTM zone 51N; Zhaoyuan lies just east of 120°E).
+use crate::utm::LonLat;
+
+/// EPSG code of the default scene CRS (WGS 84 / UTM zone 51N; Zhaoyuan lies just east of 120°E).
 pub const SCENE_EPSG: u32 = 32651;
 /// Pixel size in metres (Sentinel-2 10 m bands).
 pub const PIXEL_M: f64 = 10.0;
@@ -20,16 +23,44 @@ pub struct SceneGrid {
     pub origin_e: f64,
     /// Northing of the upper-left corner (m).
     pub origin_n: f64,
+    /// EPSG code of the CRS the origin is given in (a WGS 84 / UTM zone).
+    pub epsg: u32,
 }
 
 impl SceneGrid {
-    /// The grid used for every synthetic scene of `size` pixels per side.
+    /// The default grid of `size` pixels per side: upper-left corner at E 266 000, N 4 142 000
+    /// in EPSG:32651, west of Zhaoyuan, whatever the size.
     pub fn new(size: usize) -> Self {
         Self {
             size,
             origin_e: ORIGIN_E,
             origin_n: ORIGIN_N,
+            epsg: SCENE_EPSG,
         }
+    }
+
+    /// A grid of `size` pixels per side in the UTM zone of `centre` (see [`crate::utm`]) whose
+    /// centre is `centre`: the upper-left corner is the projected centre minus half the side
+    /// (`size · 10 m / 2`) east and plus half the side north, rounded to whole pixels (multiples
+    /// of 10 m, as Sentinel-2 grids are), so the true centre lies within 5 m of the scene centre
+    /// in each axis.
+    pub fn centred_on(size: usize, centre: LonLat) -> Result<Self, gdal::errors::GdalError> {
+        let epsg = centre.utm_epsg();
+        let c = centre.project(epsg)?;
+        let half = size as f64 * PIXEL_M / 2.0;
+        let snap = |v: f64| (v / PIXEL_M).round() * PIXEL_M;
+        Ok(Self {
+            size,
+            origin_e: snap(c.x - half),
+            origin_n: snap(c.y + half),
+            epsg,
+        })
+    }
+
+    /// Map coordinates of the scene centre (the corner shared by the four middle pixels when
+    /// the size is even).
+    pub fn centre(&self) -> Coord {
+        self.local(self.side_m() / 2.0, self.side_m() / 2.0)
     }
 
     /// Side length in metres.
@@ -111,5 +142,20 @@ mod tests {
         let (col, row) = g.to_pixel(c);
         assert_eq!((col, row), (7.5, 3.5));
         assert_eq!(g.extent().width(), 2000.0);
+        assert_eq!(g.epsg, SCENE_EPSG);
+    }
+
+    #[test]
+    fn centred_grid_is_in_the_local_zone_and_centred() {
+        let at = LonLat::new(-1.62, 6.21).unwrap();
+        let g = SceneGrid::centred_on(480, at).unwrap();
+        assert_eq!(g.epsg, 32630);
+        assert_eq!(g.origin_e % PIXEL_M, 0.0);
+        assert_eq!(g.origin_n % PIXEL_M, 0.0);
+        let want = at.project(32630).unwrap();
+        let got = g.centre();
+        assert!((got.x - want.x).abs() <= 5.0, "{got:?} vs {want:?}");
+        assert!((got.y - want.y).abs() <= 5.0, "{got:?} vs {want:?}");
+        assert_eq!(g.extent().width(), 4800.0);
     }
 }

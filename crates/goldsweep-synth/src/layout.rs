@@ -20,6 +20,7 @@ use crate::radiometry::Acquisition;
 use crate::static_maps::StaticMaps;
 use crate::terrain::Terrain;
 use crate::truth::{ChangeClass, PlantedObject};
+use crate::utm::LonLat;
 
 /// Everything needed to render and describe the scene pair.
 #[derive(Debug, Clone)]
@@ -28,6 +29,8 @@ pub struct Scene {
     pub seed: u64,
     /// Grid.
     pub grid: SceneGrid,
+    /// Requested scene centre, `None` for the default placement.
+    pub centre: Option<LonLat>,
     /// Land-cover fields.
     pub terrain: Terrain,
     /// Roads, water, village.
@@ -51,10 +54,11 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// Draws the scene for `opts` (sizes are assumed validated).
-    pub fn build(opts: &SynthOptions) -> Self {
+    /// Draws the scene for `opts` on `grid` (from [`SynthOptions::grid`]; sizes are assumed
+    /// validated). Everything is placed in scene-local metres, so the content depends on the
+    /// seed and the size only, not on where the grid lies.
+    pub fn build(opts: &SynthOptions, grid: SceneGrid) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-        let grid = SceneGrid::new(opts.size);
         let terrain = Terrain::new(&mut rng, grid.side_m());
         let infra = Infrastructure::new(&mut rng, &grid);
         let maps = StaticMaps::new(&grid, &infra);
@@ -83,6 +87,7 @@ impl Scene {
         Self {
             seed: opts.seed,
             grid,
+            centre: opts.centre,
             terrain,
             infra,
             maps,

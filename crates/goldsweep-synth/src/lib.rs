@@ -41,6 +41,7 @@ pub mod spectra;
 pub mod static_maps;
 pub mod terrain;
 pub mod truth;
+pub mod utm;
 
 mod atomic_file;
 mod geojson_out;
@@ -53,10 +54,11 @@ use std::path::{Path, PathBuf};
 pub use error::SynthError;
 pub use options::{SynthOptions, SynthSummary, DEFAULT_SIZE, MAX_SIZE, MIN_SIZE};
 pub use readme_text::{AFTER_DATE, BEFORE_DATE};
+pub use utm::{LonLat, LonLatError};
 
 use crate::atomic_file::write_bytes;
 use crate::geotiff_out::{write_geotiff, BandData, TiffSpec};
-use crate::grid::{PIXEL_M, SCENE_EPSG};
+use crate::grid::PIXEL_M;
 use crate::layout::Scene;
 use crate::render::render;
 use crate::spectra::BAND_NAMES;
@@ -93,16 +95,17 @@ fn date_metadata(date: &str) -> Vec<(&'static str, String)> {
 ///
 /// Files: `before.tif`, `after.tif` (6 × UInt16 reflectance × 10000, bands B02 B03 B04 B08 B11
 /// B12, nodata 0), `after_mask.tif` (1 = cloud/shadow), `truth_change.tif` (0/1, 255 masked),
-/// `catalogue.geojson`, `truth.geojson`, `README.txt` — all on one EPSG:32651 10 m grid.
+/// `catalogue.geojson`, `truth.geojson`, `README.txt` — all on one 10 m grid, EPSG:32651 west
+/// of Zhaoyuan by default or centred on [`SynthOptions::centre`] in its UTM zone.
 pub fn generate(out_dir: &Path, opts: &SynthOptions) -> Result<SynthSummary, SynthError> {
     opts.validate(out_dir)?;
+    let grid = opts.grid(out_dir)?;
     std::fs::create_dir_all(out_dir).map_err(|source| SynthError::OutputDir {
         path: out_dir.to_path_buf(),
         source,
     })?;
-    let scene = Scene::build(opts);
+    let scene = Scene::build(opts, grid);
     let rendered = render(&scene);
-    let grid = scene.grid;
     let path = |name: &str| out_dir.join(name);
     let mut files: Vec<PathBuf> = Vec::new();
 
@@ -180,7 +183,8 @@ pub fn generate(out_dir: &Path, opts: &SynthOptions) -> Result<SynthSummary, Syn
         masked_pixels: masked,
         seed: opts.seed,
         size: opts.size,
-        epsg: SCENE_EPSG,
+        epsg: grid.epsg,
+        origin: [grid.origin_e, grid.origin_n],
         pixel_size_m: PIXEL_M,
     })
 }

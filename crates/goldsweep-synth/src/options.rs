@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::SynthError;
+use crate::grid::SceneGrid;
+use crate::utm::LonLat;
 
 /// Smallest scene side in pixels: below this the mine district does not fit at 10 m.
 pub const MIN_SIZE: usize = 128;
@@ -14,12 +16,16 @@ pub const MAX_SIZE: usize = 4096;
 pub const DEFAULT_SIZE: usize = 480;
 
 /// What to generate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SynthOptions {
     /// Seed of the ChaCha8 generator: the same seed gives byte-identical files.
     pub seed: u64,
     /// Pixels per side of the square scene (10 m pixels), `MIN_SIZE..=MAX_SIZE`.
     pub size: usize,
+    /// Where the scene centre goes: `None` is the default placement west of Zhaoyuan in
+    /// EPSG:32651; a location moves the same synthetic landscape there, in that location's UTM
+    /// zone (the content depends only on seed and size, never on the location).
+    pub centre: Option<LonLat>,
 }
 
 impl Default for SynthOptions {
@@ -27,6 +33,7 @@ impl Default for SynthOptions {
         Self {
             seed: 1,
             size: DEFAULT_SIZE,
+            centre: None,
         }
     }
 }
@@ -44,6 +51,20 @@ impl SynthOptions {
             });
         }
         Ok(())
+    }
+
+    /// The scene grid these options ask for: [`SceneGrid::new`] without a centre,
+    /// [`SceneGrid::centred_on`] with one; `out_dir` names the request in the error.
+    pub fn grid(&self, out_dir: &Path) -> Result<SceneGrid, SynthError> {
+        match self.centre {
+            None => Ok(SceneGrid::new(self.size)),
+            Some(at) => SceneGrid::centred_on(self.size, at).map_err(|source| SynthError::Place {
+                path: out_dir.to_path_buf(),
+                at,
+                epsg: at.utm_epsg(),
+                source,
+            }),
+        }
     }
 }
 
@@ -70,8 +91,10 @@ pub struct SynthSummary {
     pub seed: u64,
     /// Scene side in pixels.
     pub size: usize,
-    /// EPSG code of the scene grid.
+    /// EPSG code of the scene grid (32651 by default, the location's UTM zone with a centre).
     pub epsg: u32,
+    /// Easting and northing (m) of the scene's upper-left corner in that CRS.
+    pub origin: [f64; 2],
     /// Pixel size in metres.
     pub pixel_size_m: f64,
 }

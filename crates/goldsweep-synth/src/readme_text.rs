@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::grid::{PIXEL_M, SCENE_EPSG};
+use crate::grid::PIXEL_M;
 use crate::layout::Scene;
 use crate::truth::relation;
 
@@ -18,16 +18,27 @@ pub fn readme(scene: &Scene, masked: usize) -> String {
     let _ = writeln!(s, "goldsweep synthetic scene pair (goldsweep-synth)");
     let _ = writeln!(s, "================================================\n");
     let _ = writeln!(s, "seed: {}", scene.seed);
+    let zone = g.epsg % 100;
+    let hemisphere = if g.epsg / 100 == 327 { 'S' } else { 'N' };
     let _ = writeln!(
         s,
-        "size: {0} x {0} px at {PIXEL_M} m ({1:.2} km side), EPSG:{SCENE_EPSG} (WGS 84 / UTM 51N)",
+        "size: {0} x {0} px at {PIXEL_M} m ({1:.2} km side), EPSG:{2} (WGS 84 / UTM {zone}{hemisphere})",
         g.size,
-        g.side_m() / 1000.0
+        g.side_m() / 1000.0,
+        g.epsg
     );
     let e = g.extent();
+    let place = match scene.centre {
+        None => "west of Zhaoyuan, Shandong; synthetic content".to_string(),
+        Some(at) => format!(
+            "centred on lon {}, lat {}; synthetic Zhaoyuan-like content",
+            at.lon(),
+            at.lat()
+        ),
+    };
     let _ = writeln!(
         s,
-        "extent: E {:.0}..{:.0}, N {:.0}..{:.0} (west of Zhaoyuan, Shandong; synthetic content)",
+        "extent: E {:.0}..{:.0}, N {:.0}..{:.0} ({place})",
         e.min().x,
         e.max().x,
         e.min().y,
@@ -118,9 +129,13 @@ pub fn readme(scene: &Scene, masked: usize) -> String {
             100.0 * scene.masked_fraction(&scene.objects[t])
         );
     }
+    let at = scene
+        .centre
+        .map(|at| format!(" --at={at}"))
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "\nRegenerate with: goldsweep synth --out DIR --seed {} --size {}",
+        "\nRegenerate with: goldsweep synth --out DIR --seed {} --size {}{at}",
         scene.seed, g.size
     );
     s

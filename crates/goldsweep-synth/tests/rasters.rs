@@ -97,7 +97,15 @@ fn smallest_scene_is_valid_and_bad_requests_fail_with_the_path() {
     assert!(truth.iter().all(|&v| v == 0.0 || v == 1.0 || v == 255.0));
 
     let dir = tempfile::tempdir().expect("tmp");
-    let err = generate(dir.path(), &SynthOptions { seed: 1, size: 64 }).unwrap_err();
+    let err = generate(
+        dir.path(),
+        &SynthOptions {
+            seed: 1,
+            size: 64,
+            centre: None,
+        },
+    )
+    .unwrap_err();
     assert!(matches!(err, SynthError::InvalidOptions { .. }));
     assert!(err.to_string().contains(&dir.path().display().to_string()));
 

@@ -25,7 +25,15 @@ impl Generated {
 
 pub fn make(seed: u64, size: usize) -> Generated {
     let dir = tempfile::tempdir().expect("temp dir");
-    let summary = generate(dir.path(), &SynthOptions { seed, size }).expect("generate");
+    let summary = generate(
+        dir.path(),
+        &SynthOptions {
+            seed,
+            size,
+            centre: None,
+        },
+    )
+    .expect("generate");
     Generated { dir, summary }
 }
 
