@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system libraries goldsweep builds against (Debian 12 / Ubuntu 22.04+):
 # GDAL and PROJ with headers, their command-line tools, pkg-config, and libclang for the PROJ
-# bindings. Does nothing when they are already present.
+# bindings; with --bench-tools also Python's GDAL bindings and SciPy, used only by the
+# comparison scripts under benches/ and their self-tests. Does nothing when all are present.
 set -euo pipefail
 
 packages=(pkg-config libgdal-dev libproj-dev gdal-bin proj-bin libclang1-14 libclang-common-14-dev)
+[ "${1:-}" = "--bench-tools" ] && packages+=(python3-gdal python3-numpy python3-scipy)
 
 missing=()
 for p in "${packages[@]}"; do
