@@ -1,16 +1,25 @@
 //! Pass 2: every tile in parallel — read, detect, label — reduced to what stitching and
 //! writing need: fragment features, run-length pixels and the labels along the core's edges.
+//!
+//! One worker per thread, each with its own GDAL handles, walks down vertical strips of the
+//! plan (see [`crate::tile_plan`]): the strip width is chosen so that all workers' block caches
+//! fit [`WALK_BUDGET`], and each worker carries the halo rows one tile shares with the tile
+//! below instead of reading them twice, so every block of the scene is decoded about once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use goldsweep_detect::evidence::{group, EvidenceParams};
 use goldsweep_detect::morphology::HALO;
 use goldsweep_detect::normalise::SceneFit;
 use goldsweep_detect::object_stats::ObjectStats;
 use goldsweep_detect::tile::{detect_tile, Core};
-use goldsweep_raster::{ScenePair, Window};
-use rayon::prelude::*;
+use goldsweep_detect::TileData;
+use goldsweep_raster::block_cache::WALK_BUDGET;
+use goldsweep_raster::{RowCarry, ScenePair, Window};
+use ndarray::{Array2, Array3};
 
 use crate::error::SweepError;
-use crate::tile_plan::{TilePlan, TileSpec};
+use crate::tile_plan::{StripLayout, StripQueue, TilePlan, TileSpec};
 use crate::Progress;
 
 /// A horizontal run of pixels `[col_start, col_end)` on scene row `row` with one value.
@@ -43,7 +52,19 @@ pub fn plan(pair: &ScenePair, tile_size: usize) -> TilePlan {
     TilePlan::new(pair.grid().width, pair.grid().height, tile_size, HALO)
 }
 
-/// Runs the kernel over every tile. The output is in plan order whatever the thread count.
+/// The strips `workers` workers walk `plan` in: as wide as their block caches together allow
+/// within [`WALK_BUDGET`] (see [`StripLayout::choose`]).
+pub fn strip_layout(pair: &ScenePair, plan: &TilePlan, workers: usize) -> StripLayout {
+    StripLayout::choose(plan, |col, width| {
+        (workers.max(1) as u64).saturating_mul(pair.walk_cache_need(col, width)) <= WALK_BUDGET
+    })
+}
+
+/// Runs the kernel over every tile, one worker per thread of the current rayon pool. The
+/// output is in plan order whatever the thread count and whoever computed which tile.
+///
+/// Errors: the first failing read in plan order among those that failed (workers stop taking
+/// tiles once one has failed).
 pub fn detect_all(
     pair: &ScenePair,
     plan: &TilePlan,
@@ -54,36 +75,125 @@ pub fn detect_all(
     if let Some(p) = progress {
         p.start(plan.len(), (plan.width * plan.height) as u64);
     }
-    let out = plan
-        .tiles()
-        .par_iter()
-        .map_init(
-            || pair.reader(),
-            |reader, spec| {
-                let reader = reader
-                    .as_mut()
-                    .map_err(|e| SweepError::Reader(e.to_string()))?;
-                let tile = reader.read(spec.read)?;
-                let core = Core {
-                    row_offset: spec.core.row - spec.read.row,
-                    col_offset: spec.core.col - spec.read.col,
-                    rows: spec.core.height,
-                    cols: spec.core.width,
-                    scene_row: spec.core.row as u64,
-                    scene_col: spec.core.col as u64,
-                };
-                let det = detect_tile(&tile, pair.bands(), fit, params, core);
-                if let Some(p) = progress {
-                    p.tile_done((spec.core.width * spec.core.height) as u64);
-                }
-                Ok(summarise(*spec, det))
-            },
-        )
-        .collect();
+    let workers = rayon::current_num_threads().max(1);
+    let layout = strip_layout(pair, plan, workers);
+    let walk = Walk {
+        pair,
+        plan,
+        layout,
+        fit,
+        params,
+        progress,
+        queue: StripQueue::new(layout.strips, plan.tiles_down, workers),
+        failed: AtomicBool::new(false),
+    };
+    let done = rayon::broadcast(|ctx| walk.worker(ctx.index()));
     if let Some(p) = progress {
         p.finish();
     }
-    out
+    let mut slots: Vec<Option<TileOutput>> = vec![None; plan.len()];
+    let mut first_error: Option<(usize, SweepError)> = None;
+    for (outputs, error) in done {
+        for t in outputs {
+            let i = t.spec.index;
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(t);
+            }
+        }
+        if let Some((i, e)) = error {
+            if first_error.as_ref().map_or(true, |(j, _)| i < *j) {
+                first_error = Some((i, e));
+            }
+        }
+    }
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    let computed = slots.iter().filter(|s| s.is_some()).count();
+    if computed != plan.len() {
+        return Err(SweepError::Fit(format!(
+            "internal error: the detect pass computed {computed} of {} tiles",
+            plan.len()
+        )));
+    }
+    Ok(slots.into_iter().flatten().collect())
+}
+
+/// What the workers of one detect pass share.
+struct Walk<'a> {
+    pair: &'a ScenePair,
+    plan: &'a TilePlan,
+    layout: StripLayout,
+    fit: &'a SceneFit,
+    params: &'a EvidenceParams,
+    progress: Option<&'a dyn Progress>,
+    queue: StripQueue,
+    /// Set by the first worker that fails; the others then stop taking tiles.
+    failed: AtomicBool,
+}
+
+/// A worker's outputs, and the plan index and error of the tile it failed on.
+type WorkerResult = (Vec<TileOutput>, Option<(usize, SweepError)>);
+
+impl Walk<'_> {
+    /// One worker: takes tile rows of strips from the queue until none are left, reading each
+    /// tile into one reused buffer and the halo rows from the carry of its tile column.
+    fn worker(&self, worker: usize) -> WorkerResult {
+        let mut outputs = Vec::new();
+        let mut reader = match self.pair.reader() {
+            Ok(r) => r,
+            Err(e) => {
+                self.failed.store(true, Ordering::Relaxed);
+                return (outputs, Some((0, e.into())));
+            }
+        };
+        let mut tile = TileData {
+            before: Array3::zeros((0, 0, 0)),
+            after: Array3::zeros((0, 0, 0)),
+            valid: Array2::default((0, 0)),
+        };
+        // One carry per tile column of a strip: the rows the next tile down shares.
+        let mut carries: Vec<RowCarry> = (0..self.layout.strip_tiles)
+            .map(|_| RowCarry::new(2 * self.plan.halo))
+            .collect();
+        let mut walking = None;
+        while !self.failed.load(Ordering::Relaxed) {
+            let Some((strip, tile_row)) = self.queue.next(worker) else {
+                break;
+            };
+            let cols = self.plan.strip_tile_columns(self.layout.strip_tiles, strip);
+            if walking != Some(strip) {
+                let (col, width) = self.plan.read_columns(cols.clone());
+                reader.walk_columns(col, width);
+                walking = Some(strip);
+            }
+            for (tile_col, carry) in cols.zip(&mut carries) {
+                let spec = self.plan.tile(tile_row, tile_col);
+                if let Err(e) = reader.read_down(spec.read, &mut tile, carry) {
+                    self.failed.store(true, Ordering::Relaxed);
+                    return (outputs, Some((spec.index, e.into())));
+                }
+                let det = detect_tile(&tile, self.pair.bands(), self.fit, self.params, core(&spec));
+                if let Some(p) = self.progress {
+                    p.tile_done((spec.core.width * spec.core.height) as u64);
+                }
+                outputs.push(summarise(spec, det));
+            }
+        }
+        (outputs, None)
+    }
+}
+
+/// Where the core of `spec` lies in its read window.
+fn core(spec: &TileSpec) -> Core {
+    Core {
+        row_offset: spec.core.row - spec.read.row,
+        col_offset: spec.core.col - spec.read.col,
+        rows: spec.core.height,
+        cols: spec.core.width,
+        scene_row: spec.core.row as u64,
+        scene_col: spec.core.col as u64,
+    }
 }
 
 fn summarise(spec: TileSpec, det: goldsweep_detect::tile::TileDetection) -> TileOutput {

@@ -1,7 +1,25 @@
 //! The tiling plan: block-aligned core windows that cover the grid exactly once, each read with
-//! a halo so that neighbourhood operations are exact in the core.
+//! a halo so that neighbourhood operations are exact in the core — and the order in which
+//! workers walk it.
+//!
+//! # Walking in strips
+//!
+//! GDAL decodes whole blocks and keeps them in a cache per reader, so a worker that walks the
+//! plan row by row across the whole scene needs two rows of blocks as wide as the scene cached
+//! (the halo of one tile row reaches into the next). Instead the plan is cut into vertical
+//! [strips](StripLayout) of `strip_tiles` tile columns; a worker walks down a strip tile row by
+//! tile row (left to right inside a row), so what it must keep cached depends on the strip's
+//! width, not the scene's. The [`StripQueue`] hands strips (and, at the end, halves of what is
+//! left of them) to workers. The order only affects speed: every tile is computed on its own
+//! and the pass puts the outputs back in plan order.
+
+mod strip_queue;
+
+use std::ops::Range;
 
 use goldsweep_raster::Window;
+
+pub use strip_queue::StripQueue;
 
 /// One unit of work: the core it is responsible for and the (larger) window it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +104,78 @@ impl TilePlan {
     }
 }
 
+impl TilePlan {
+    /// Number of strips of `strip_tiles` tile columns (the last may be narrower).
+    pub fn strip_count(&self, strip_tiles: usize) -> usize {
+        self.tiles_across.div_ceil(strip_tiles.max(1))
+    }
+
+    /// Tile columns of strip `strip`.
+    pub fn strip_tile_columns(&self, strip_tiles: usize, strip: usize) -> Range<usize> {
+        let s = strip_tiles.max(1);
+        (strip * s).min(self.tiles_across)..((strip + 1) * s).min(self.tiles_across)
+    }
+
+    /// Pixel columns `(col, width)` the tiles in `tile_cols` read: their cores plus the halo on
+    /// either side, clipped to the grid.
+    pub fn read_columns(&self, tile_cols: Range<usize>) -> (usize, usize) {
+        if tile_cols.is_empty() {
+            return (0, 0);
+        }
+        let first = self.tile(0, tile_cols.start).read;
+        let last = self.tile(0, tile_cols.end - 1).read;
+        (first.col, last.col + last.width - first.col)
+    }
+
+    /// Tile columns of the strip of `strip_tiles` columns that reads the most: one with a halo
+    /// on both sides where the plan is wide enough.
+    fn widest_strip(&self, strip_tiles: usize) -> Range<usize> {
+        let s = strip_tiles.clamp(1, self.tiles_across.max(1));
+        let start = usize::from(s + 1 < self.tiles_across);
+        start..start + s
+    }
+}
+
+/// How the plan is cut into vertical strips for walking (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StripLayout {
+    /// Tile columns per strip (the last strip may have fewer).
+    pub strip_tiles: usize,
+    /// Number of strips.
+    pub strips: usize,
+}
+
+impl StripLayout {
+    /// The layout for `plan`, where `fits(cols, width)` says whether all workers together can
+    /// keep cached what walking down strips reading the pixel columns `[cols, cols + width)`
+    /// takes.
+    ///
+    /// The widest strip that fits (at least one tile column) bounds the strip width; the
+    /// plan is then cut into as few strips as that allows, all as wide as possible alike
+    /// (22 tile columns and room for 15 give two strips of 11). Fewer, wider strips mean fewer
+    /// seams where a worker decodes blocks of its neighbour's strip for its halo.
+    pub fn choose(plan: &TilePlan, fits: impl Fn(usize, usize) -> bool) -> StripLayout {
+        let across = plan.tiles_across;
+        if across == 0 {
+            return StripLayout {
+                strip_tiles: 1,
+                strips: 0,
+            };
+        }
+        let fits_tiles = |s: usize| {
+            let (col, width) = plan.read_columns(plan.widest_strip(s));
+            fits(col, width)
+        };
+        let widest = (1..=across).rev().find(|&s| fits_tiles(s)).unwrap_or(1);
+        let strips = across.div_ceil(widest);
+        let strip_tiles = across.div_ceil(strips);
+        StripLayout {
+            strip_tiles,
+            strips: plan.strip_count(strip_tiles),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +196,72 @@ mod tests {
         let t = plan.tile(1, 1);
         assert_eq!((t.read.col, t.read.row, t.read.width), (30, 30, 36));
         assert_eq!(plan.tile(0, 0).read.col, 0);
+    }
+
+    #[test]
+    fn strips_cover_the_tile_columns_once() {
+        let plan = TilePlan::new(1000, 300, 64, 3);
+        assert_eq!(plan.tiles_across, 16);
+        for strip_tiles in [1, 3, 5, 16, 40] {
+            let n = plan.strip_count(strip_tiles);
+            let cols: Vec<usize> = (0..n)
+                .flat_map(|s| plan.strip_tile_columns(strip_tiles, s))
+                .collect();
+            assert_eq!(cols, (0..16).collect::<Vec<_>>(), "{strip_tiles}");
+        }
+        assert_eq!(plan.read_columns(0..2), (0, 131));
+        assert_eq!(plan.read_columns(2..5), (125, 198));
+        assert_eq!(plan.read_columns(15..16), (957, 43));
+    }
+
+    #[test]
+    fn the_strip_width_follows_the_cache_and_balances_the_strips() {
+        // 10980 px in 512 px tiles: 22 tile columns.
+        let plan = TilePlan::new(10980, 10980, 512, 3);
+        // Room for strips reading at most 15 tiles and their halo: two strips of 11.
+        let room = |px: usize| move |_: usize, width: usize| width <= px;
+        let layout = StripLayout::choose(&plan, room(15 * 512 + 6));
+        assert_eq!(
+            layout,
+            StripLayout {
+                strip_tiles: 11,
+                strips: 2
+            }
+        );
+        // Room for everything: one strip; for nothing: one tile column per strip.
+        let layout = StripLayout::choose(&plan, room(usize::MAX));
+        assert_eq!(
+            layout,
+            StripLayout {
+                strip_tiles: 22,
+                strips: 1
+            }
+        );
+        let layout = StripLayout::choose(&plan, room(0));
+        assert_eq!(
+            layout,
+            StripLayout {
+                strip_tiles: 1,
+                strips: 22
+            }
+        );
+        // Room for 8: three strips of 8, 8 and 6.
+        let layout = StripLayout::choose(&plan, room(8 * 512 + 6));
+        assert_eq!(
+            layout,
+            StripLayout {
+                strip_tiles: 8,
+                strips: 3
+            }
+        );
+        let quarter = TilePlan::new(5490, 5490, 512, 3);
+        let layout = StripLayout::choose(&quarter, room(15 * 512 + 6));
+        assert_eq!(
+            layout,
+            StripLayout {
+                strip_tiles: 11,
+                strips: 1
+            }
+        );
     }
 }

@@ -21,8 +21,12 @@
 //!   read directly, all role bands in one `GDALDatasetRasterIO` call (one decode per block of a
 //!   pixel-interleaved file); other dates go through their stack or warped VRT band by band.
 //!   Dropped readers hand their handles (and so their cached blocks) to the next reader.
-//! - **[`block_cache`]**: GDAL's block cache sized from the readers' block layouts, unless the
-//!   user set `GDAL_CACHEMAX`.
+//!   [`PairReader::read_into`] reuses the caller's buffers; [`PairReader::read_down`] walks
+//!   down a strip, copying the halo rows a window shares with the one above from a
+//!   [`RowCarry`] instead of reading them again.
+//! - **[`block_cache`]**: GDAL's block cache sized from the readers' block layouts and walks
+//!   ([`ScenePair::walk_cache_need`], [`PairReader::walk_columns`]), unless the user set
+//!   `GDAL_CACHEMAX`; [`ScenePair::block_shape`] is the unit GDAL decodes.
 //! - **[`ClassRasterWriter`]**: the UInt8 change raster, written to a temporary name and renamed
 //!   when complete.
 //!
@@ -40,6 +44,7 @@ mod multiband_read;
 mod pair;
 mod pair_reader;
 mod radiometry;
+mod row_carry;
 mod scene;
 mod sensor;
 mod stack_vrt;
@@ -52,6 +57,7 @@ pub use error::RasterError;
 pub use grid::{Grid, Window};
 pub use pair::ScenePair;
 pub use pair_reader::PairReader;
+pub use row_carry::RowCarry;
 pub use scene::{Scene, SceneOptions};
 pub use sensor::{QaKind, Sensor};
 pub use vsimem::VSIMEM_DIR;

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use gdal::raster::GdalDataType;
 use gdal::spatial_ref::CoordTransform;
 use goldsweep_detect::{BandRole, BandSet};
 
@@ -80,6 +81,8 @@ pub(crate) struct DirectStack {
     pub path: std::path::PathBuf,
     /// 1-based band of `path` for each pair role (canonical order).
     pub bands: Vec<usize>,
+    /// Every role band is stored as UInt16 (read as such, converted with the radiometry).
+    pub stored_u16: bool,
 }
 
 /// A GDAL-openable path on the pair grid, with the in-memory file that backs it (if any).
@@ -284,13 +287,20 @@ fn plan_date(scene: &Scene, target: &Grid, bands: &BandSet) -> Result<DatePlan, 
         None => None,
     };
     let one_file = scene.band_info().iter().all(|b| b.file == scene.path());
-    let direct = (same_grid && one_file).then(|| DirectStack {
-        path: scene.path().into(),
-        bands: file_bands,
-    });
-    let layout = match &direct {
-        Some(d) => BlockLayout::of(&open_raster(&d.path)?, bands.len()),
-        None => BlockLayout::assumed(bands.len()),
+    let (direct, layout) = if same_grid && one_file {
+        let ds = open_raster(scene.path())?;
+        let stored_u16 = file_bands.iter().all(|&b| {
+            ds.rasterband(b)
+                .is_ok_and(|rb| rb.band_type() == GdalDataType::UInt16)
+        });
+        let direct = DirectStack {
+            path: scene.path().into(),
+            bands: file_bands,
+            stored_u16,
+        };
+        (Some(direct), BlockLayout::of(&ds, bands.len()))
+    } else {
+        (None, BlockLayout::assumed(bands.len()))
     };
     Ok(DatePlan {
         scene: scene.path().into(),

@@ -5,13 +5,14 @@ use std::sync::{Arc, Mutex};
 
 use gdal::Dataset;
 use goldsweep_detect::TileData;
-use ndarray::{Array2, Array3, ArrayViewMut2, Axis, Zip};
+use ndarray::{s, Array2, Array3, ArrayViewMut2, ArrayViewMut3, Axis, Zip};
 
-use crate::block_cache::{BlockLayout, CacheShare};
+use crate::block_cache::CacheShare;
 use crate::error::RasterError;
 use crate::grid::Window;
-use crate::multiband_read::read_bands_f32;
+use crate::multiband_read::read_bands;
 use crate::pair::{DatePlan, PairPlan};
+use crate::row_carry::RowCarry;
 use crate::scene::open_raster;
 use crate::sensor::QaKind;
 
@@ -23,19 +24,33 @@ use crate::sensor::QaKind;
 ///
 /// Handles outlive the reader: dropping it returns them to the pair's pool, and the next
 /// [`crate::ScenePair::reader`] call takes them back, so the blocks GDAL decoded for one pass
-/// (or for one rayon job) stay cached for the next instead of dying with their dataset. Each
-/// set of handles reserves its share of GDAL's block cache while it exists (see
-/// [`crate::block_cache`]).
+/// stay cached for the next instead of dying with their dataset. While a reader holds them
+/// they reserve their share of GDAL's block cache: enough for scattered windows, or for a walk
+/// down a strip after [`PairReader::walk_columns`] (see [`crate::block_cache`]).
 pub struct PairReader {
     plan: Arc<PairPlan>,
     /// Always `Some` until the reader is dropped.
     handles: Option<Handles>,
+    /// Scratch for the rows being read: per pixel, some band is stored as non-zero; the
+    /// stored values of a UInt16 file.
+    scratch: Scratch,
 }
+
+/// Per-reader buffers of one chunk of rows, reused from chunk to chunk.
+#[derive(Default)]
+struct Scratch {
+    nonzero: Vec<bool>,
+    stored: Vec<u16>,
+}
+
+/// Rows read per GDAL request. A chunk of a 518 px wide, six-band tile (about 400 KB per date)
+/// stays in the core's cache between GDAL writing it and the radiometry pass reading it.
+const ROWS_PER_READ: usize = 32;
 
 /// One reader's GDAL handles for both dates, and its block cache reservation.
 pub(crate) struct Handles {
     dates: [OpenDate; 2],
-    _cache: CacheShare,
+    cache: CacheShare,
 }
 
 /// Handles of readers that have been dropped, ready for the next reader of the same pair.
@@ -54,7 +69,10 @@ impl HandlePool {
         self.0.lock().ok().and_then(|mut v| v.pop())
     }
 
-    fn give_back(&self, h: Handles) {
+    /// Keeps `h` for the next reader; idle handles reserve no cache (their blocks stay cached
+    /// until newer blocks push them out).
+    fn give_back(&self, mut h: Handles) {
+        h.cache.set(0);
         if let Ok(mut v) = self.0.lock() {
             v.push(h);
         }
@@ -79,45 +97,111 @@ struct OpenDate {
 
 impl PairReader {
     pub(crate) fn open(plan: Arc<PairPlan>) -> Result<PairReader, RasterError> {
-        let handles = match plan.pool.take() {
+        let mut handles = match plan.pool.take() {
             Some(h) => h,
-            None => {
-                let before = open_date(&plan.dates[0])?;
-                let after = open_date(&plan.dates[1])?;
-                let width = plan.before.grid().width;
-                let need = cache_need(&plan.dates[0], &before, width)
-                    + cache_need(&plan.dates[1], &after, width);
-                Handles {
-                    dates: [before, after],
-                    _cache: CacheShare::reserve(need),
-                }
-            }
+            None => Handles {
+                dates: [open_date(&plan.dates[0])?, open_date(&plan.dates[1])?],
+                cache: CacheShare::reserve(0),
+            },
         };
+        handles.cache.set(plan.random_need());
         Ok(PairReader {
             plan,
             handles: Some(handles),
+            scratch: Scratch::default(),
         })
+    }
+
+    /// Declares that this reader will walk down the columns `[col, col + width)` with
+    /// [`PairReader::read_down`], and reserves the block cache that walk needs to decode every
+    /// block once (instead of the few blocks scattered reads need). Call it again for the
+    /// next strip; the reservation ends with the reader.
+    pub fn walk_columns(&mut self, col: usize, width: usize) {
+        let need = self.plan.walk_need(col, width);
+        if let Some(h) = &mut self.handles {
+            h.cache.set(need);
+        }
     }
 
     /// Reads window `w` of both dates on the pair grid.
     ///
     /// Values are reflectance (`stored * scale + offset`, f32), shape `(band, row, col)` in the
     /// pair's [`goldsweep_detect::BandSet`] order. `valid` is `false` where, in either date, a band
-    /// equals its nodata value or is NaN/infinite, the pixel lies outside the after scene's
-    /// footprint, the quality band flags it, or the mask is non-zero (and not the mask's nodata).
-    /// Invalid pixels keep whatever value was read.
+    /// equals its nodata value or is NaN/infinite, every band is stored as 0, the pixel lies
+    /// outside the after scene's footprint, the quality band flags it, or the mask is non-zero
+    /// (and not the mask's nodata). Invalid pixels keep whatever value was read.
     ///
     /// Errors: the window is empty or not inside the grid; GDAL fails to read.
     pub fn read(&mut self, w: Window) -> Result<TileData, RasterError> {
+        let mut tile = TileData {
+            before: Array3::zeros((0, 0, 0)),
+            after: Array3::zeros((0, 0, 0)),
+            valid: Array2::default((0, 0)),
+        };
+        self.read_into(w, &mut tile)?;
+        Ok(tile)
+    }
+
+    /// [`PairReader::read`] into `out`, reshaped to the window and reusing its memory: a worker
+    /// that keeps one `TileData` allocates nothing per window.
+    pub fn read_into(&mut self, w: Window, out: &mut TileData) -> Result<(), RasterError> {
+        self.check(w)?;
+        shape_tile(out, self.plan.bands.len(), w.height, w.width);
+        self.read_rows(w, out, 0)
+    }
+
+    /// [`PairReader::read_into`] for a walk down a column range: the top rows of `w` that
+    /// `carry` holds (the bottom rows of the previous window read with it, when that window had
+    /// the same columns and reached into `w`) are copied instead of read, and `carry` then
+    /// keeps the bottom rows of `w` for the next window. The result equals
+    /// [`PairReader::read`]; only GDAL is asked for fewer rows, so with tiles read with a halo
+    /// every block row is requested once (see [`crate::block_cache`]).
+    ///
+    /// Errors: as [`PairReader::read`].
+    pub fn read_down(
+        &mut self,
+        w: Window,
+        out: &mut TileData,
+        carry: &mut RowCarry,
+    ) -> Result<(), RasterError> {
+        self.check(w)?;
+        shape_tile(out, self.plan.bands.len(), w.height, w.width);
+        let reused = carry.restore(w, out);
+        if reused < w.height {
+            let rest = Window {
+                row: w.row + reused,
+                height: w.height - reused,
+                ..w
+            };
+            self.read_rows(rest, out, reused)?;
+        }
+        carry.keep(w, out);
+        Ok(())
+    }
+
+    /// Errors unless `w` is a non-empty window inside the grid.
+    fn check(&self, w: Window) -> Result<(), RasterError> {
         let grid = self.plan.before.grid();
-        if !grid.contains(w) {
-            return Err(RasterError::InvalidWindow {
+        if grid.contains(w) {
+            Ok(())
+        } else {
+            Err(RasterError::InvalidWindow {
                 path: self.plan.before.path().into(),
                 window: w,
                 width: grid.width,
                 height: grid.height,
-            });
+            })
         }
+    }
+
+    /// Reads `w` (both dates) into rows `[first, first + w.height)` of `out`, which is shaped
+    /// `(bands, ≥ first + w.height, w.width)`, and sets their validity.
+    fn read_rows(
+        &mut self,
+        w: Window,
+        out: &mut TileData,
+        first: usize,
+    ) -> Result<(), RasterError> {
         let Some(handles) = &self.handles else {
             return Err(RasterError::Gdal {
                 path: self.plan.before.path().into(),
@@ -125,39 +209,49 @@ impl PairReader {
                 message: "the reader's handles were released".into(),
             });
         };
-        let n = self.plan.bands.len();
-        let mut before = Array3::<f32>::zeros((n, w.height, w.width));
-        let mut after = Array3::<f32>::zeros((n, w.height, w.width));
-        let mut valid = Array2::<bool>::from_elem((w.height, w.width), true);
-        read_date(
-            &self.plan.dates[0],
-            &handles.dates[0],
-            w,
-            &mut before,
-            &mut valid,
-        )?;
-        read_date(
-            &self.plan.dates[1],
-            &handles.dates[1],
-            w,
-            &mut after,
-            &mut valid,
-        )?;
-        Ok(TileData {
-            before,
-            after,
-            valid,
-        })
+        let mut start = 0;
+        while start < w.height {
+            let n = ROWS_PER_READ.min(w.height - start);
+            let part = Window {
+                row: w.row + start,
+                height: n,
+                ..w
+            };
+            let rows = first + start..first + start + n;
+            let mut valid = out.valid.slice_mut(s![rows.clone(), ..]);
+            valid.fill(true);
+            let dates = [&mut out.before, &mut out.after];
+            for ((plan, open), data) in self.plan.dates.iter().zip(&handles.dates).zip(dates) {
+                read_date(
+                    plan,
+                    open,
+                    part,
+                    data.slice_mut(s![.., rows.clone(), ..]),
+                    valid.view_mut(),
+                    &mut self.scratch,
+                )?;
+            }
+            start += n;
+        }
+        Ok(())
     }
 }
 
-/// Block cache one reader needs for one date (see [`crate::block_cache`]).
-fn cache_need(plan: &DatePlan, open: &OpenDate, width: usize) -> u64 {
-    let layout = match &open.direct {
-        Some(ds) => BlockLayout::of(ds, plan.stack_bands.len()),
-        None => BlockLayout::assumed(plan.stack_bands.len()),
-    };
-    layout.reader_need(width)
+/// Reshapes `tile` to `bands × rows × cols` in standard layout, reusing its allocations; values
+/// are left unspecified (every one is overwritten by the read).
+fn shape_tile(tile: &mut TileData, bands: usize, rows: usize, cols: usize) {
+    fn reshape<T: Clone + Default, D: ndarray::Dimension>(a: &mut ndarray::Array<T, D>, dim: D) {
+        if a.raw_dim() == dim && a.is_standard_layout() {
+            return;
+        }
+        let (mut v, _) = std::mem::take(a).into_raw_vec_and_offset();
+        v.resize(dim.size(), T::default());
+        *a = ndarray::Array::from_shape_vec(dim.clone(), v)
+            .unwrap_or_else(|_| ndarray::Array::default(dim));
+    }
+    reshape(&mut tile.before, ndarray::Dim([bands, rows, cols]));
+    reshape(&mut tile.after, ndarray::Dim([bands, rows, cols]));
+    reshape(&mut tile.valid, ndarray::Dim([rows, cols]));
 }
 
 fn open_date(plan: &DatePlan) -> Result<OpenDate, RasterError> {
@@ -182,44 +276,67 @@ fn open_date(plan: &DatePlan) -> Result<OpenDate, RasterError> {
     })
 }
 
+/// Reads one date of window `w` into `out` (`(band, row, col)`, reflectance) and clears `valid`
+/// where the date is invalid.
 fn read_date(
     plan: &DatePlan,
     open: &OpenDate,
     w: Window,
-    out: &mut Array3<f32>,
-    valid: &mut Array2<bool>,
+    mut out: ArrayViewMut3<f32>,
+    mut valid: ArrayViewMut2<bool>,
+    scratch: &mut Scratch,
 ) -> Result<(), RasterError> {
+    let n = plan.stack_bands.len();
+    let plane = w.height * w.width;
     // A pixel stored as exactly 0 in every band is fill, whatever nodata value the header
     // declares (many products mask clouds and swath edges with 0 but declare another nodata).
-    let mut any_nonzero = Array2::<bool>::from_elem(valid.dim(), false);
-    let direct = match (&plan.direct, &open.direct, out.as_slice_mut()) {
-        (Some(d), Some(ds), Some(all)) => {
-            read_bands_f32(ds, &d.bands, w, all, &plan.scene)?;
-            true
-        }
-        _ => false,
-    };
-    for (k, &band) in plan.stack_bands.iter().enumerate() {
-        let mut slab = out.index_axis_mut(Axis(0), k);
-        if !direct {
-            read_band_into(&open.stack, band, w, &mut slab, &plan.scene)?;
-        }
-        let (nodata, scale, offset) = plan.radiometry[k];
-        let nodata = nodata.map(|v| v as f32);
-        Zip::from(valid.view_mut())
-            .and(&mut any_nonzero)
-            .and(&mut slab)
-            .for_each(|ok, nz, v| {
-                if !v.is_finite() || Some(*v) == nodata {
-                    *ok = false;
+    let nonzero = &mut scratch.nonzero;
+    nonzero.clear();
+    nonzero.resize(plane, false);
+    match (&plan.direct, &open.direct) {
+        (Some(d), Some(ds)) if d.stored_u16 => {
+            // Read as stored and convert in the radiometry pass: one pass over the values
+            // instead of GDAL's conversion to f32 followed by ours.
+            let stored = &mut scratch.stored;
+            stored.resize(n * plane, 0);
+            let shape = (n, w.height, w.width);
+            let view = ArrayViewMut3::from_shape(shape, &mut stored[..]).map_err(|e| {
+                RasterError::Gdal {
+                    path: plan.scene.clone(),
+                    operation: "GDALDatasetRasterIO",
+                    message: e.to_string(),
                 }
-                *nz |= *v != 0.0;
-                *v = (f64::from(*v) * scale + offset) as f32;
-            });
+            })?;
+            read_bands(ds, &d.bands, w, view, &plan.scene)?;
+            for (k, values) in stored.chunks_exact(plane.max(1)).enumerate().take(n) {
+                let band = out.index_axis_mut(Axis(0), k);
+                calibrate_u16(values, band, valid.view_mut(), nonzero, plan.radiometry[k]);
+            }
+        }
+        (Some(d), Some(ds)) => {
+            read_bands(ds, &d.bands, w, out.view_mut(), &plan.scene)?;
+            for k in 0..n {
+                let band = out.index_axis_mut(Axis(0), k);
+                calibrate(band, valid.view_mut(), nonzero, plan.radiometry[k]);
+            }
+        }
+        _ => {
+            for (k, &band) in plan.stack_bands.iter().enumerate() {
+                let mut slab = out.index_axis_mut(Axis(0), k);
+                read_band_into(&open.stack, band, w, &mut slab, &plan.scene)?;
+                calibrate(slab, valid.view_mut(), nonzero, plan.radiometry[k]);
+            }
+        }
     }
-    Zip::from(valid.view_mut())
-        .and(&any_nonzero)
-        .for_each(|ok, &nz| *ok &= nz);
+    for (mut row, nz) in valid
+        .rows_mut()
+        .into_iter()
+        .zip(nonzero.chunks_exact(w.width))
+    {
+        for (ok, &nz) in row.iter_mut().zip(nz) {
+            *ok &= nz;
+        }
+    }
     if let Some(alpha) = plan.alpha_band {
         let a = read_band::<u8>(&open.stack, alpha, w, &plan.scene)?;
         Zip::from(valid.view_mut()).and(&a).for_each(|ok, &a| {
@@ -246,6 +363,84 @@ fn read_date(
         });
     }
     Ok(())
+}
+
+/// Turns one band of stored values into reflectance in place, `v * scale + offset` (computed in
+/// f64), after noting which pixels are invalid (NaN, ±∞ or the band's nodata value: `valid`
+/// cleared) and which are stored as non-zero (`nonzero` set, row-major).
+fn calibrate(
+    mut band: ArrayViewMut2<f32>,
+    mut valid: ArrayViewMut2<bool>,
+    nonzero: &mut [bool],
+    (nodata, scale, offset): (Option<f64>, f64, f64),
+) {
+    // NaN never compares equal, so a band without nodata tests only for finiteness.
+    let nodata = nodata.map_or(f32::NAN, |v| v as f32);
+    let cols = band.ncols();
+    let rows = band.rows_mut().into_iter().zip(valid.rows_mut());
+    for ((mut values, mut ok), nz) in rows.zip(nonzero.chunks_exact_mut(cols.max(1))) {
+        // Rows of a tile are contiguous; slices let the compiler vectorise the loop.
+        let contiguous = values.as_slice().is_some() && ok.as_slice().is_some();
+        if !contiguous {
+            for ((v, ok), nz) in values.iter_mut().zip(ok.iter_mut()).zip(nz) {
+                *v = calibrate_one(*v, ok, nz, nodata, scale, offset);
+            }
+        } else if let (Some(values), Some(ok)) = (values.as_slice_mut(), ok.as_slice_mut()) {
+            for ((v, ok), nz) in values.iter_mut().zip(ok).zip(nz) {
+                *v = calibrate_one(*v, ok, nz, nodata, scale, offset);
+            }
+        }
+    }
+}
+
+/// [`calibrate`] from stored UInt16 values `stored` (row-major, the band's rows) into `band`.
+fn calibrate_u16(
+    stored: &[u16],
+    mut band: ArrayViewMut2<f32>,
+    mut valid: ArrayViewMut2<bool>,
+    nonzero: &mut [bool],
+    (nodata, scale, offset): (Option<f64>, f64, f64),
+) {
+    let nodata = nodata.map_or(f32::NAN, |v| v as f32);
+    let cols = band.ncols().max(1);
+    let rows = band.rows_mut().into_iter().zip(valid.rows_mut());
+    let rows = rows.zip(
+        stored
+            .chunks_exact(cols)
+            .zip(nonzero.chunks_exact_mut(cols)),
+    );
+    for ((mut values, mut ok), (stored, nz)) in rows {
+        if let (Some(values), Some(ok)) = (values.as_slice_mut(), ok.as_slice_mut()) {
+            let row = values.iter_mut().zip(ok).zip(stored.iter().zip(nz));
+            for ((v, ok), (&x, nz)) in row {
+                *v = calibrate_one(f32::from(x), ok, nz, nodata, scale, offset);
+            }
+        } else {
+            let row = values
+                .iter_mut()
+                .zip(ok.iter_mut())
+                .zip(stored.iter().zip(nz));
+            for ((v, ok), (&x, nz)) in row {
+                *v = calibrate_one(f32::from(x), ok, nz, nodata, scale, offset);
+            }
+        }
+    }
+}
+
+/// One stored value `x`: clears `ok` if it is NaN, ±∞ or `nodata`, sets `nz` if it is not 0,
+/// and returns the reflectance `x * scale + offset` (computed in f64).
+#[inline(always)]
+fn calibrate_one(
+    x: f32,
+    ok: &mut bool,
+    nz: &mut bool,
+    nodata: f32,
+    scale: f64,
+    offset: f64,
+) -> f32 {
+    *ok &= x.is_finite() & (x != nodata);
+    *nz |= x != 0.0;
+    (f64::from(x) * scale + offset) as f32
 }
 
 fn read_band_into(
@@ -385,6 +580,61 @@ mod tests {
             assert_eq!(a.valid, b.valid, "{w:?}");
             assert!(a.valid.iter().any(|v| !v) && a.valid.iter().any(|v| *v));
         }
+    }
+
+    fn empty_tile() -> TileData {
+        TileData {
+            before: Array3::zeros((0, 0, 0)),
+            after: Array3::zeros((0, 0, 0)),
+            valid: Array2::default((0, 0)),
+        }
+    }
+
+    #[test]
+    fn a_walk_down_a_strip_reads_what_single_reads_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = pair(dir.path());
+        let mut walker = pair.reader().unwrap();
+        walker.walk_columns(17, 30);
+        let mut single = pair.reader().unwrap();
+        let mut carry = RowCarry::new(6);
+        let mut tile = empty_tile();
+        // 16-row tiles with a 3-row halo down the columns [17, 47) of the 50-row grid; the
+        // last tile is 2 rows high, so its window lies inside the carried rows.
+        for core in [0usize, 16, 32, 48] {
+            let (r0, r1) = (core.saturating_sub(3), (core + 16 + 3).min(50));
+            let w = Window::new(17, r0, 30, r1 - r0);
+            walker.read_down(w, &mut tile, &mut carry).unwrap();
+            let want = single.read(w).unwrap();
+            assert_eq!(tile.before, want.before, "{w:?}");
+            assert_eq!(tile.after, want.after, "{w:?}");
+            assert_eq!(tile.valid, want.valid, "{w:?}");
+        }
+        // A window elsewhere does not take the carried rows.
+        let w = Window::new(3, 10, 9, 12);
+        walker.read_down(w, &mut tile, &mut carry).unwrap();
+        assert_eq!(tile.before, single.read(w).unwrap().before);
+    }
+
+    #[test]
+    fn reading_into_a_used_tile_reshapes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let pair = pair(dir.path());
+        let mut reader = pair.reader().unwrap();
+        let mut tile = empty_tile();
+        for w in [
+            Window::new(0, 0, 70, 50),
+            Window::new(60, 45, 10, 5),
+            Window::new(5, 7, 33, 21),
+        ] {
+            reader.read_into(w, &mut tile).unwrap();
+            let want = reader.read(w).unwrap();
+            assert_eq!(tile.before, want.before, "{w:?}");
+            assert_eq!(tile.after, want.after, "{w:?}");
+            assert_eq!(tile.valid, want.valid, "{w:?}");
+        }
+        let outside = Window::new(65, 0, 10, 5);
+        assert!(reader.read_into(outside, &mut tile).is_err());
     }
 
     #[test]
