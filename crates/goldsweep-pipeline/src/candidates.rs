@@ -140,13 +140,13 @@ pub fn build_candidates(
     let mut class_of: Vec<Option<ChangeClass>> = Vec::with_capacity(stitched.objects.len());
     let mut area_of = Vec::with_capacity(stitched.objects.len());
     for o in &stitched.objects {
-        let (r, c) = o.stats.centroid();
+        let (r, c) = o.centroid();
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
-        let area = o.stats.pixels as f64 * pa;
-        let keep = o.stats.pixels >= settings.min_pixels
+        let area = o.pixels as f64 * pa;
+        let keep = o.pixels >= settings.min_pixels
             && area >= settings.min_area_m2
-            && o.stats.max_magnitude() >= fit.strong_threshold;
-        class_of.push(keep.then(|| classify(&o.stats, side, &settings.classes)));
+            && o.max_magnitude() >= fit.strong_threshold;
+        class_of.push(keep.then(|| classify(o, side, &settings.classes)));
         area_of.push((area, side));
     }
 
@@ -180,7 +180,7 @@ pub fn build_candidates(
                 let to_work = to_work
                     .as_ref()
                     .map_err(|e| SweepError::Transform(e.to_string()))?;
-                let stats = &stitched.objects[i].stats;
+                let stats = &stitched.objects[i];
                 let class = class_of[i].unwrap_or(ChangeClass::OtherChange);
                 let (area_m2, side) = area_of[i];
                 let mut runs = runs_of[i].clone();
@@ -276,9 +276,8 @@ pub fn build_candidates(
     candidates.sort_by(|a, b| {
         b.score.total_cmp(&a.score).then(
             stitched.objects[a.object]
-                .stats
                 .first
-                .cmp(&stitched.objects[b.object].stats.first),
+                .cmp(&stitched.objects[b.object].first),
         )
     });
     let mut seen = std::collections::BTreeMap::<String, usize>::new();

@@ -10,17 +10,11 @@ use goldsweep_detect::object_stats::ObjectStats;
 use crate::detect_pass::TileOutput;
 use crate::tile_plan::TilePlan;
 
-/// A stitched object: merged features, and which global fragment ids belong to it.
-#[derive(Debug, Clone)]
-pub struct StitchedObject {
-    pub stats: ObjectStats,
-}
-
-/// The result of stitching: objects in scene order (by first pixel), and for each tile's local
-/// label the index of its object.
+/// The result of stitching: the merged features of every object in scene order (by first
+/// pixel), and for each tile's local label the index of its object.
 #[derive(Debug, Clone)]
 pub struct Stitched {
-    pub objects: Vec<StitchedObject>,
+    pub objects: Vec<ObjectStats>,
     /// `object_of[tile][local_label - 1]` = object index.
     pub object_of: Vec<Vec<usize>>,
 }
@@ -111,7 +105,7 @@ pub fn stitch(plan: &TilePlan, tiles: &[TileOutput]) -> Stitched {
     for (i, &r) in roots.iter().enumerate() {
         index_of_root[r] = i;
         if let Some(stats) = merged[r].take() {
-            objects.push(StitchedObject { stats });
+            objects.push(stats);
         }
     }
     let object_of = tiles
