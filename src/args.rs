@@ -44,9 +44,16 @@ pub struct SweepArgs {
     /// Before scene: any raster GDAL opens, or a folder of per-band files (Sentinel-2 *_B04.tif, Landsat *_B4.TIF).
     #[arg(long, value_name = "SCENE")]
     pub before: PathBuf,
-    /// After scene (resampled onto the before scene's grid when the grids differ).
+    /// After scene (resampled onto the before scene's grid when the grids differ). Give it
+    /// several times, oldest first, for a time series: change is detected between before and the
+    /// last date; the dates in between confirm it and reveal re-activation.
+    #[arg(long, value_name = "SCENE", required = true)]
+    pub after: Vec<PathBuf>,
+    /// A date older than before (give it several times, oldest first): with a before date from
+    /// the quiet period after closure, a mine bare in the history, grown over at before and bare
+    /// again now is flagged re-activated.
     #[arg(long, value_name = "SCENE")]
-    pub after: PathBuf,
+    pub history: Vec<PathBuf>,
     /// Mine catalogue: any vector OGR opens (GeoPackage, Shapefile, GeoJSON, CSV with WKT), in any CRS.
     #[arg(long, value_name = "VECTOR")]
     pub catalogue: Option<PathBuf>,

@@ -32,8 +32,14 @@ pub fn run(cmd: Command) -> Result<()> {
 }
 
 fn run_sweep(a: SweepArgs) -> Result<()> {
-    let mut settings =
-        sweep_settings(&a.before, &a.after, a.catalogue.clone(), &a.out, &a.options)?;
+    let (after, intermediate) = a.after.split_last().ok_or_else(|| {
+        anyhow!(BadInput(
+            "--after: at least one scene is needed".to_string()
+        ))
+    })?;
+    let mut settings = sweep_settings(&a.before, after, a.catalogue.clone(), &a.out, &a.options)?;
+    settings.intermediate = intermediate.to_vec();
+    settings.history = a.history.clone();
     settings.progress = crate::progress::hook(a.options.progress);
     let report = sweep_with_ledger(&settings, &a.options)?;
     print_summary(&report, &a.out);

@@ -250,3 +250,56 @@ fn cloud_masked_pixels_are_never_change() {
         assert!(cv <= 5 || cv == 255, "value {cv} outside the legend");
     }
 }
+
+#[test]
+fn a_time_series_confirms_change_and_flags_reactivation() {
+    // History: the heaps are bare (after.tif); before: grown over (before.tif); after, twice:
+    // bare again. Every planted heap at a closed mine is then re-activated, and change seen on
+    // both later dates is confirmed.
+    let demo = repo().join("data/demo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("series");
+    let o = Command::new(env!("CARGO_BIN_EXE_goldsweep"))
+        .arg("sweep")
+        .arg("--history")
+        .arg(demo.join("after.tif"))
+        .arg("--before")
+        .arg(demo.join("before.tif"))
+        .arg("--after")
+        .arg(demo.join("after.tif"))
+        .arg("--after")
+        .arg(demo.join("after.tif"))
+        .arg("--mask-after")
+        .arg(demo.join("after_mask.tif"))
+        .arg("--catalogue")
+        .arg(demo.join("catalogue.geojson"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("goldsweep runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cands = read_json(&out.join("candidates.geojson"));
+    let features = cands["features"].as_array().expect("features");
+    let reactivated: Vec<&Value> = features
+        .iter()
+        .filter(|f| props(f)["reactivated"].as_bool() == Some(true))
+        .collect();
+    assert!(!reactivated.is_empty(), "re-activation flagged");
+    for f in &reactivated {
+        let p = props(f);
+        assert!(
+            ["inside_closed_mine", "near_closed_mine", "at_illegal_site"]
+                .contains(&p["relation"].as_str().unwrap_or(""))
+        );
+        let series = p["ndvi_series"].as_array().expect("series");
+        assert_eq!(series.len(), 4, "history, before and two after dates");
+    }
+    for f in &reactivated {
+        let p = props(f);
+        assert_eq!(p["tier"].as_u64(), Some(3));
+        assert!(p["reason"].as_str().unwrap_or("").contains("RE-ACTIVATED"));
+    }
+    assert!(features
+        .iter()
+        .any(|f| props(f)["confirmed"].as_bool() == Some(true)));
+}

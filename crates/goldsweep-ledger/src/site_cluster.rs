@@ -183,6 +183,9 @@ pub(crate) mod tests {
             outline,
             context: Default::default(),
             degraded: false,
+            runs: Vec::new(),
+            persistence: None,
+            ndvi_series: Vec::new(),
             reason: String::new(),
         }
     }

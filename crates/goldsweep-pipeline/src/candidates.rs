@@ -4,18 +4,20 @@
 use geo::{InteriorPoint, MultiPolygon};
 use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, RelationKind};
 use goldsweep_detect::classify::{classify, ClassParams};
-use goldsweep_detect::normalise::SceneFit;
+use goldsweep_detect::evidence::EvidenceParams;
+use goldsweep_detect::normalise::{FitParams, SceneFit};
 use goldsweep_detect::object_stats::{Evidence, Shape};
 use goldsweep_detect::ChangeClass;
-use goldsweep_raster::Grid;
+use goldsweep_raster::{Grid, Scene};
 use rayon::prelude::*;
 
 use crate::detect_pass::{Run, TileOutput};
 use crate::error::SweepError;
 use crate::footprint::{outline_to_crs, pixel_to_crs, runs_outline};
-use crate::score::{score, tier, Context};
+use crate::score::{at_closed_or_illegal, score, tier, Context};
 use crate::seam_stitch::Stitched;
 use crate::site_context::{contexts, ContextParams, Placed};
+use crate::time_series::analyse;
 
 /// Square metres in one 亩 (mu): 1/15 hectare.
 pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
@@ -54,6 +56,12 @@ pub struct Candidate {
     pub outline_work: MultiPolygon<f64>,
     /// What the neighbourhood says (leach-site layout, pond lattice, protected area).
     pub context: Context,
+    /// The object's pixels as row runs (scene grid).
+    pub runs: Vec<Run>,
+    /// Over a time series: fraction of the pixels already changed at the previous date, and
+    /// the mean NDVI of the pixels on every date (oldest first).
+    pub persistence: Option<f64>,
+    pub ndvi_series: Vec<Option<f32>>,
     /// Classified without SWIR (four-band sensor): spoil vs. built-up and water vs. shadow are
     /// less certain.
     pub degraded: bool,
@@ -80,6 +88,20 @@ pub struct ObjectSettings {
     /// Whether both dates have SWIR; without it the bare-soil and water evidence comes from
     /// visible and NIR bands only and every candidate says so.
     pub swir: bool,
+}
+
+/// The scenes of a time series (more than two dates), for [`crate::time_series::analyse`].
+#[derive(Debug, Clone, Copy)]
+pub struct SeriesInputs<'a> {
+    /// Dates older than before, oldest first (only for re-activation).
+    pub history: &'a [Scene],
+    pub before: &'a Scene,
+    /// Dates between before and after, oldest first.
+    pub intermediate: &'a [Scene],
+    pub after: &'a Scene,
+    pub fit_params: &'a FitParams,
+    pub evidence: &'a EvidenceParams,
+    pub tile_size: usize,
 }
 
 /// Optional area layers the candidates are placed in (all in the work CRS).
@@ -116,6 +138,7 @@ pub fn build_candidates(
     areas: &AreaContext,
     fit: &SceneFit,
     settings: &ObjectSettings,
+    series: Option<SeriesInputs<'_>>,
 ) -> Result<(Vec<Candidate>, Vec<Option<ChangeClass>>), SweepError> {
     let gt = grid.geo_transform;
     let projected = !grid.is_geographic();
@@ -185,6 +208,7 @@ pub fn build_candidates(
                 let (area_m2, side) = area_of[i];
                 let mut runs = runs_of[i].clone();
                 let outline_px = runs_outline(&mut runs);
+                runs.sort_by_key(|r| (r.row, r.col_start));
                 let outline_crs = outline_to_crs(&outline_px, &gt);
                 let outline_work = if projected {
                     outline_crs.clone()
@@ -243,6 +267,9 @@ pub fn build_candidates(
                     outline_work,
                     context: Context::default(),
                     degraded: !settings.swir,
+                    runs,
+                    persistence: None,
+                    ndvi_series: Vec::new(),
                     reason: String::new(),
                 };
                 Ok(c)
@@ -258,7 +285,26 @@ pub fn build_candidates(
             outline: &c.outline_work,
         })
         .collect();
-    let ctx = contexts(&placed, &settings.context);
+    let mut ctx = contexts(&placed, &settings.context);
+    drop(placed);
+    if let Some(s) = series {
+        let evidence = analyse(
+            s.history,
+            s.before,
+            s.intermediate,
+            s.after,
+            &candidates,
+            s.fit_params,
+            s.evidence,
+            s.tile_size,
+        )?;
+        for ((c, context), e) in candidates.iter_mut().zip(&mut ctx).zip(evidence) {
+            context.confirmed = e.confirmed;
+            context.reactivated = e.reactivated && at_closed_or_illegal(c.relation);
+            c.persistence = Some(e.persistence);
+            c.ndvi_series = e.ndvi;
+        }
+    }
     for (c, mut context) in candidates.iter_mut().zip(ctx) {
         context.in_protected_area = c.protected_area.is_some();
         c.context = context;
@@ -339,6 +385,11 @@ fn explain(c: &Candidate, threshold: f32) -> String {
     }
     if c.context.pond_lattice {
         notes.push_str("; one of a regular group of similar ponds (aquaculture layout)");
+    }
+    if c.context.reactivated {
+        notes.push_str("; RE-ACTIVATED: bare, grown over, bare again over the time series");
+    } else if c.context.confirmed {
+        notes.push_str("; already changed at the previous date");
     }
     if c.degraded {
         notes.push_str("; no SWIR: bare and water evidence from visible and NIR only");

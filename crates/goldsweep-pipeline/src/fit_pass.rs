@@ -1,11 +1,13 @@
 //! Pass 1: a spatially stratified sample of both dates, from which the normalisation and the
 //! change threshold are fitted — without reading the whole scene.
 //!
-//! The grid is cut into `STRATA × STRATA` strata and one window of at most `WINDOW²` pixels
-//! is taken near the centre of each, inside the file block that holds the centre: GDAL decodes
-//! whole blocks, so a window that straddled a block boundary would cost up to four decodes.
-//! A full Sentinel-2 tile pair (512 px blocks) thus decodes 64 blocks per date, about 13 % of
-//! the scene, for a sample of 262 144 pixels.
+//! The grid is cut into up to `STRATA × STRATA` strata, one per 3 × 3 file blocks at most,
+//! and one window is taken near the centre of each, inside the file block that holds the
+//! centre: GDAL decodes whole blocks, so a window that straddled a block boundary would cost up
+//! to four decodes. Windows are `STRATA × WINDOW / strata` pixels a side (at most a block),
+//! so the sample keeps its size (262 144 pixels) on smaller scenes while the blocks decoded
+//! stay about a ninth of the scene: 64 blocks per date of a full Sentinel-2 tile (484 blocks
+//! of 512 px), 16 of a quarter tile, 4 of a sixteenth.
 
 use goldsweep_detect::evidence::change_magnitude;
 use goldsweep_detect::normalise::{fit_normalisation, FitParams, PixelSample, SceneFit};
@@ -16,16 +18,19 @@ use rayon::prelude::*;
 
 use crate::error::SweepError;
 
-/// Sample windows per axis.
+/// Strata per axis, at most.
 const STRATA: usize = 8;
-/// Side of one sample window, in pixels.
+/// Side of one sample window with `STRATA` strata per axis, in pixels.
 const WINDOW: usize = 64;
+/// Blocks along an axis per stratum, at least.
+const BLOCKS_PER_STRATUM: usize = 3;
 
-/// One window per stratum, row-major: `STRATA` strata per axis (fewer on grids under `STRATA`
-/// pixels), each window at most `WINDOW` pixels and `1/STRATA` of the grid a side, centred on
-/// its stratum's centre and moved (or shrunk) to lie inside the block holding that centre.
-/// Along an axis whose blocks are shorter than the window (a striped file) the window is
-/// only kept inside the grid.
+/// One window per stratum, row-major (see the module docs). Along each axis: one stratum per
+/// [`BLOCKS_PER_STRATUM`] blocks, between 1 and [`STRATA`] (and at most one per pixel); each
+/// window `STRATA × WINDOW / strata` pixels long but at most its stratum, centred on the
+/// stratum's centre and moved (or shrunk) to lie inside the block holding that centre. Along
+/// an axis whose blocks are shorter than [`WINDOW`] or span the whole axis (a striped file)
+/// there are [`STRATA`] strata and the windows are only kept inside the grid.
 pub fn sample_windows(width: usize, height: usize, block: BlockShape) -> Vec<Window> {
     let (cols, rows) = (
         sample_axis(width, block.width),
@@ -49,8 +54,17 @@ fn sample_axis(len: usize, block: usize) -> Vec<(usize, usize)> {
     if len == 0 {
         return Vec::new();
     }
-    let n = STRATA.min(len);
-    let size = WINDOW.min(len / n).max(1);
+    // Along an axis held in one block (or in blocks shorter than a window) every window decodes
+    // the same blocks wherever it lies: stratify fully.
+    let n = if block >= WINDOW && block < len {
+        len.div_ceil(block)
+            .div_ceil(BLOCKS_PER_STRATUM)
+            .clamp(1, STRATA)
+    } else {
+        STRATA
+    }
+    .min(len);
+    let size = (STRATA * WINDOW / n).min(len / n).max(1);
     (0..n)
         .map(|i| {
             let centre = (2 * i + 1) * len / (2 * n);
@@ -189,14 +203,25 @@ mod tests {
 
     #[test]
     fn windows_near_a_block_edge_move_inside_the_block() {
-        // Stratum centres of an 8192 px axis fall on odd multiples of 512: on block
+        // Stratum centres of a 16384 px axis fall on odd multiples of 1024: on block
         // boundaries, where a centred window would straddle two blocks.
-        let ws = sample_windows(8192, 8192, S2_BLOCKS);
+        let ws = sample_windows(16384, 16384, S2_BLOCKS);
         for w in &ws {
             block_of(w, S2_BLOCKS);
             assert_eq!((w.width, w.height), (64, 64));
         }
-        assert_eq!((ws[0].col, ws[0].row, ws[1].col), (512, 512, 1536));
+        assert_eq!((ws[0].col, ws[0].row, ws[1].col), (1024, 1024, 3072));
+        // Smaller scenes: fewer, larger windows, about a ninth of the blocks, same sample size.
+        for (len, strata, side) in [(5490, 4, 128), (2745, 2, 256)] {
+            let ws = sample_windows(len, len, S2_BLOCKS);
+            assert_eq!(ws.len(), strata * strata, "{len}");
+            let blocks: HashSet<_> = ws.iter().map(|w| block_of(w, S2_BLOCKS)).collect();
+            assert_eq!(blocks.len(), strata * strata, "{len}");
+            assert!(
+                ws.iter().all(|w| (w.width, w.height) == (side, side)),
+                "{len}"
+            );
+        }
         // Small blocks (a 2745 px scene in 256 px blocks) still give one block per window.
         let small = BlockShape {
             width: 256,

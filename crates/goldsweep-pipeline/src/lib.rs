@@ -23,6 +23,7 @@ pub mod score;
 pub mod seam_stitch;
 pub mod site_context;
 pub mod tile_plan;
+pub mod time_series;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -64,6 +65,10 @@ impl std::fmt::Debug for ProgressHook {
 pub struct SweepSettings {
     pub before: PathBuf,
     pub after: PathBuf,
+    /// Dates between before and after, oldest first: a time series (see [`time_series`]).
+    pub intermediate: Vec<PathBuf>,
+    /// Dates older than before, oldest first, for re-activation (see [`time_series`]).
+    pub history: Vec<PathBuf>,
     pub before_options: SceneOptions,
     pub after_options: SceneOptions,
     pub catalogue: Option<PathBuf>,
@@ -99,6 +104,8 @@ impl SweepSettings {
         SweepSettings {
             before,
             after,
+            intermediate: Vec::new(),
+            history: Vec::new(),
             before_options: SceneOptions::default(),
             after_options: SceneOptions::default(),
             catalogue: None,
@@ -156,6 +163,19 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     let before = Scene::open(&settings.before, &settings.before_options)?;
     let after = Scene::open(&settings.after, &settings.after_options)?;
     let pair = ScenePair::new(before.clone(), after.clone())?;
+    // Intermediate dates share the after scene's band options, without its mask.
+    let intermediate_options = SceneOptions {
+        mask: None,
+        ..settings.after_options.clone()
+    };
+    let open_all = |paths: &[PathBuf]| {
+        paths
+            .iter()
+            .map(|p| Scene::open(p, &intermediate_options))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let intermediate = open_all(&settings.intermediate)?;
+    let history = open_all(&settings.history)?;
     let grid = pair.grid().clone();
     let work_crs = candidates::work_crs(&grid)?;
     let catalogue = match &settings.catalogue {
@@ -214,6 +234,15 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
         &areas,
         &fit,
         &object_settings,
+        (!intermediate.is_empty() || !history.is_empty()).then_some(candidates::SeriesInputs {
+            history: &history,
+            before: &before,
+            intermediate: &intermediate,
+            after: &after,
+            fit_params: &settings.fit,
+            evidence: &settings.evidence,
+            tile_size: settings.tile_size,
+        }),
     )?;
     let t_objects = t0.elapsed();
 
@@ -235,6 +264,8 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
         "inputs": {
             "before": before.describe(),
             "after": after.describe(),
+            "intermediate": intermediate.iter().map(|s| s.describe()).collect::<Vec<_>>(),
+            "history": history.iter().map(|s| s.describe()).collect::<Vec<_>>(),
             "catalogue": catalogue.describe(),
             "protected_areas": areas.protected.as_ref().map(|a| a.describe()),
             "counties": areas.counties.as_ref().map(|a| a.describe()),

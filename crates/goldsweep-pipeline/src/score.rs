@@ -13,8 +13,9 @@
 //! Within a tier, the score grows with the class's weight as mining evidence, how far the change
 //! magnitude exceeds the scene threshold, the object's area, whether the object is inside the
 //! mine rather than near it, and two bonuses that never cross into the next tier: a protected
-//! area (0.2 of the tier's range) and a leach-site context — a pond beside a fresh heap or a
-//! heap beside a pond (0.1).
+//! area (0.2 of the tier's range), a leach-site context — a pond beside a fresh heap or a
+//! heap beside a pond (0.1) —, and over a time series, change already seen at the previous date
+//! (0.1) and re-activation of bare ground that had grown over (0.3).
 
 use goldsweep_catalogue::RelationKind;
 use goldsweep_detect::object_stats::Evidence;
@@ -29,6 +30,10 @@ pub struct Context {
     pub leach_site: bool,
     /// One of a regular group of similar new ponds: the layout of aquaculture, not of a mine.
     pub pond_lattice: bool,
+    /// Already change at the previous date of a time series (seen on two consecutive dates).
+    pub confirmed: bool,
+    /// Bare, then regrown, then bare again over a time series: a mine opened again.
+    pub reactivated: bool,
 }
 
 /// How strongly a class indicates mining, in `[0, 1]`.
@@ -83,7 +88,9 @@ pub fn score(
         _ => 1.0,
     };
     let bonus = if context.in_protected_area { 0.2 } else { 0.0 }
-        + if context.leach_site { 0.1 } else { 0.0 };
+        + if context.leach_site { 0.1 } else { 0.0 }
+        + if context.confirmed { 0.1 } else { 0.0 }
+        + if context.reactivated { 0.3 } else { 0.0 };
     let within = (0.5 * class_weight(class) + 0.5 * strength) * proximity * 0.7 + bonus;
     (f64::from(tier(class, relation, context)) + within.clamp(0.0, 0.999)) / 4.0
 }
@@ -143,7 +150,9 @@ mod tests {
         let all = Context {
             in_protected_area: true,
             leach_site: true,
-            pond_lattice: false,
+            confirmed: true,
+            reactivated: true,
+            ..Context::default()
         };
         let outside_bonus = s(
             ChangeClass::SpoilHeap,
