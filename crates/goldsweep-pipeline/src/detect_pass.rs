@@ -15,7 +15,7 @@ use goldsweep_detect::object_stats::ObjectStats;
 use goldsweep_detect::tile::{detect_tile, Core};
 use goldsweep_detect::TileData;
 use goldsweep_raster::block_cache::WALK_BUDGET;
-use goldsweep_raster::{RowCarry, ScenePair, Window};
+use goldsweep_raster::{RowCarry, ScenePair};
 use ndarray::{Array2, Array3};
 
 use crate::error::SweepError;
@@ -242,9 +242,4 @@ fn summarise(spec: TileSpec, det: goldsweep_detect::tile::TileDetection) -> Tile
         invalid_runs,
         valid_pixels,
     }
-}
-
-/// The window of a tile's core (for writers).
-pub fn core_window(t: &TileOutput) -> Window {
-    t.spec.core
 }
