@@ -2,6 +2,8 @@
 //! `goldsweep: error: ` line on stderr naming the offending file or argument, no panic, and no
 //! output (final or `*.partial`) left in the output folder.
 
+mod common;
+use common::*;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -167,18 +169,6 @@ fn one(p: &Path) -> Vec<String> {
 
 fn text(t: &str) -> Vec<String> {
     vec![t.to_string()]
-}
-
-fn run_tool(program: &str, args: &[&str]) {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Copies bands `1..=bands` of the demo before.tif into a new GeoTIFF, with or without its CRS;
@@ -353,7 +343,7 @@ fn scenes_that_do_not_overlap() {
     let out = tmp.path().join("out");
     let far = tmp.path().join("after_far.tif");
     // The demo grid is E 266000..270800, N 4137200..4142000; move the after scene 1000 km north.
-    run_tool(
+    tool(
         "gdal_translate",
         &[
             "-q",
@@ -483,7 +473,7 @@ fn catalogue_shapefile_without_prj() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out");
     let shp_dir = tmp.path().join("shp");
-    run_tool(
+    tool(
         "ogr2ogr",
         &[
             "-f",
@@ -511,7 +501,7 @@ fn catalogue_geopackage_without_crs() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().join("out");
     let shp_dir = tmp.path().join("shp");
-    run_tool(
+    tool(
         "ogr2ogr",
         &[
             "-f",
@@ -523,7 +513,7 @@ fn catalogue_geopackage_without_crs() {
     fs::remove_file(shp_dir.join("catalogue.prj")).expect("remove .prj");
     // A CRS-less layer written to GeoPackage: GDAL records srs_id 0 ("undefined geographic").
     let gpkg = tmp.path().join("catalogue.gpkg");
-    run_tool(
+    tool(
         "ogr2ogr",
         &["-f", "GPKG", &s(&gpkg), &s(&shp_dir.join("catalogue.shp"))],
     );
@@ -604,7 +594,7 @@ fn eval_labels_of_a_different_size() {
     let o = demo_sweep(&run);
     assert_success_with_outputs(&o, &run);
     let labels = tmp.path().join("labels_100.tif");
-    run_tool(
+    tool(
         "gdal_translate",
         &[
             "-q",

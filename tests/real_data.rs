@@ -7,9 +7,11 @@
 //! fully masked date); CBERS-4 AWFI (per-band files stacked in a VRT, CMASK cloud masks); and a
 //! real mining-polygon catalogue without a status field.
 
+mod common;
+use common::*;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use gdal::Dataset;
 use serde_json::Value;
@@ -27,16 +29,6 @@ fn shared_data(sub: &str) -> Option<PathBuf> {
         );
         None
     }
-}
-
-fn run(args: &[OsString]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goldsweep"))
-        .args(args)
-        .env_remove("GOLDSWEEP_THREADS")
-        .env_remove("GOLDSWEEP_DEMO_DATA")
-        .env_remove("GOLDSWEEP_GDAL_MESSAGES")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run goldsweep: {e}"))
 }
 
 fn args<I, S>(items: I) -> Vec<OsString>
@@ -59,7 +51,7 @@ fn sweep(before: &Path, after: &Path, out: &Path, extra: &[OsString]) -> Output 
         out.into(),
     ]);
     a.extend_from_slice(extra);
-    run(&a)
+    goldsweep(&a)
 }
 
 fn describe(out: &Output) -> String {
@@ -73,19 +65,6 @@ fn describe(out: &Output) -> String {
 
 fn assert_ok(out: &Output, what: &str) {
     assert_eq!(out.status.code(), Some(0), "{what}: {}", describe(out));
-}
-
-/// Runs an external GDAL command-line tool and panics unless it succeeds.
-fn tool(program: &str, a: &[OsString]) {
-    let out = Command::new(program)
-        .args(a)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {a:?} failed: {}",
-        describe(&out)
-    );
 }
 
 /// The only file in `dir` whose name contains every one of `parts`.
@@ -162,7 +141,7 @@ fn eval_json(run_dir: &Path, extra: &[OsString]) -> Value {
     let mut a = args([OsString::from("eval"), "--run".into(), run_dir.into()]);
     a.extend_from_slice(extra);
     a.push("--json".into());
-    let out = run(&a);
+    let out = goldsweep(&a);
     assert_ok(&out, "eval");
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("eval printed no JSON ({e}): {}", describe(&out)))

@@ -12,9 +12,11 @@
 //! (GeoPackage, `--id-field id`), scene on one mid-sized polygon. Each prints a message and
 //! passes when the data is absent.
 
+mod common;
+use common::*;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use gdal::raster::rasterize;
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
@@ -58,16 +60,6 @@ fn shared_data(sub: &str) -> Option<PathBuf> {
         );
         None
     }
-}
-
-fn run(args: &[OsString]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goldsweep"))
-        .args(args)
-        .env_remove("GOLDSWEEP_THREADS")
-        .env_remove("GOLDSWEEP_DEMO_DATA")
-        .env_remove("GOLDSWEEP_GDAL_MESSAGES")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run goldsweep: {e}"))
 }
 
 fn assert_ok(out: &Output, what: &str) {
@@ -304,7 +296,7 @@ fn sweep_real_catalogue(
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temp dir: {e}"));
     let scene = tmp.path().join("scene");
     let at = format!("--at={},{}", centre.0, centre.1);
-    let res = run(&[
+    let res = goldsweep(&[
         "synth".into(),
         "--out".into(),
         scene.clone().into_os_string(),
@@ -338,7 +330,7 @@ fn sweep_real_catalogue(
         out.clone().into(),
     ];
     a.extend(catalogue_args.iter().map(OsString::from));
-    let res = run(&a);
+    let res = goldsweep(&a);
     assert_ok(&res, &format!("sweep with {}", catalogue.display()));
 
     let manifest = read_json(&out.join("run.json"));
