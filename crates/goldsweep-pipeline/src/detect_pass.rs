@@ -14,7 +14,7 @@ use goldsweep_detect::normalise::SceneFit;
 use goldsweep_detect::object_stats::ObjectStats;
 use goldsweep_detect::tile::{detect_tile, Core};
 use goldsweep_detect::TileData;
-use goldsweep_raster::block_cache::WALK_BUDGET;
+use goldsweep_raster::block_cache::{WalkRows, WALK_BUDGET};
 use goldsweep_raster::{RowCarry, ScenePair};
 use ndarray::{Array2, Array3};
 
@@ -47,16 +47,32 @@ pub struct TileOutput {
     pub right: Vec<u32>,
 }
 
-/// The plan used for a grid and tile size.
+/// The plan used for a grid and tile size: tile rows aligned on the files' block rows where
+/// both dates share them (see [`TilePlan::block_aligned`]).
 pub fn plan(pair: &ScenePair, tile_size: usize) -> TilePlan {
-    TilePlan::new(pair.grid().width, pair.grid().height, tile_size, HALO)
+    let (width, height) = (pair.grid().width, pair.grid().height);
+    match pair.row_block_height() {
+        Some(block_height) => TilePlan::block_aligned(width, height, tile_size, HALO, block_height),
+        None => TilePlan::new(width, height, tile_size, HALO),
+    }
+}
+
+/// How the rows a walk down `plan` reads lie on the files' blocks.
+fn walk_rows(plan: &TilePlan) -> WalkRows {
+    if plan.rows_block_aligned() {
+        WalkRows::BlockAligned
+    } else {
+        WalkRows::Straddling
+    }
 }
 
 /// The strips `workers` workers walk `plan` in: as wide as their block caches together allow
 /// within [`WALK_BUDGET`] (see [`StripLayout::choose`]).
 pub fn strip_layout(pair: &ScenePair, plan: &TilePlan, workers: usize) -> StripLayout {
+    let rows = walk_rows(plan);
     StripLayout::choose(plan, |col, width| {
-        (workers.max(1) as u64).saturating_mul(pair.walk_cache_need(col, width)) <= WALK_BUDGET
+        (workers.max(1) as u64).saturating_mul(pair.walk_cache_need(col, width, rows))
+            <= WALK_BUDGET
     })
 }
 
@@ -164,7 +180,7 @@ impl Walk<'_> {
             let cols = self.plan.strip_tile_columns(self.layout.strip_tiles, strip);
             if walking != Some(strip) {
                 let (col, width) = self.plan.read_columns(cols.clone());
-                reader.walk_columns(col, width);
+                reader.walk_columns(col, width, walk_rows(self.plan));
                 walking = Some(strip);
             }
             for (tile_col, carry) in cols.zip(&mut carries) {

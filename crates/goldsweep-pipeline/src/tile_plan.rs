@@ -5,8 +5,10 @@
 //! # Walking in strips
 //!
 //! GDAL decodes whole blocks and keeps them in a cache per reader, so a worker that walks the
-//! plan row by row across the whole scene needs two rows of blocks as wide as the scene cached
-//! (the halo of one tile row reaches into the next). Instead the plan is cut into vertical
+//! plan row by row across the whole scene needs a row of blocks as wide as the scene cached —
+//! two rows when the halo of one tile row reaches into the next block row, one when the plan's
+//! rows are shifted by the halo so that each read below the carried rows starts on a block row
+//! ([`TilePlan::block_aligned`]). Instead the plan is cut into vertical
 //! [strips](StripLayout) of `strip_tiles` tile columns; a worker walks down a strip tile row by
 //! tile row (left to right inside a row), so what it must keep cached depends on the strip's
 //! width, not the scene's. The [`StripQueue`] hands strips (and, at the end, halves of what is
@@ -35,28 +37,72 @@ pub struct TileSpec {
 }
 
 /// A regular grid of tiles over a `width × height` raster.
+///
+/// Tile columns start at multiples of `tile_size`. Tile rows start at multiples of `tile_size`
+/// less `row_shift` (the first row is `row_shift` pixels shorter): with `row_shift` equal to
+/// the halo, the rows a tile reads below the ones it shares with the tile above begin exactly
+/// on a block row of the file, so a worker walking down needs one block row cached, not two.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TilePlan {
     pub width: usize,
     pub height: usize,
     pub tile_size: usize,
     pub halo: usize,
+    /// How far tile row boundaries sit above the multiples of `tile_size` (`< tile_size`).
+    pub row_shift: usize,
     pub tiles_across: usize,
     pub tiles_down: usize,
 }
 
 impl TilePlan {
-    /// `tile_size` is clamped to at least 16 pixels.
+    /// `tile_size` is clamped to at least 16 pixels; tile rows start at multiples of it.
     pub fn new(width: usize, height: usize, tile_size: usize, halo: usize) -> TilePlan {
+        TilePlan::with_row_shift(width, height, tile_size, halo, 0)
+    }
+
+    /// The plan for a raster stored in blocks `block_height` rows tall: when the tile size
+    /// and the block height divide one into the other, tile rows are shifted up by the halo
+    /// so that walking down decodes each block row in one go (see [`TilePlan`]).
+    pub fn block_aligned(
+        width: usize,
+        height: usize,
+        tile_size: usize,
+        halo: usize,
+        block_height: usize,
+    ) -> TilePlan {
+        let t = tile_size.max(16);
+        let nested = block_height > 0 && (t % block_height == 0 || block_height % t == 0);
+        let shift = if nested && halo < t && block_height < height {
+            halo
+        } else {
+            0
+        };
+        TilePlan::with_row_shift(width, height, tile_size, halo, shift)
+    }
+
+    fn with_row_shift(
+        width: usize,
+        height: usize,
+        tile_size: usize,
+        halo: usize,
+        row_shift: usize,
+    ) -> TilePlan {
         let tile_size = tile_size.max(16);
+        let row_shift = row_shift.min(tile_size - 1);
         TilePlan {
             width,
             height,
             tile_size,
             halo,
+            row_shift,
             tiles_across: width.div_ceil(tile_size),
-            tiles_down: height.div_ceil(tile_size),
+            tiles_down: (height + row_shift).div_ceil(tile_size),
         }
+    }
+
+    /// Whether tile rows are aligned so that walking down needs one block row cached.
+    pub fn rows_block_aligned(&self) -> bool {
+        self.row_shift == self.halo && self.halo > 0
     }
 
     pub fn len(&self) -> usize {
@@ -70,12 +116,13 @@ impl TilePlan {
     /// The tile at plan position `(tile_row, tile_col)`.
     pub fn tile(&self, tile_row: usize, tile_col: usize) -> TileSpec {
         let col = tile_col * self.tile_size;
-        let row = tile_row * self.tile_size;
+        let row = (tile_row * self.tile_size).saturating_sub(self.row_shift);
+        let row_end = ((tile_row + 1) * self.tile_size - self.row_shift).min(self.height);
         let core = Window {
             col,
             row,
             width: self.tile_size.min(self.width - col),
-            height: self.tile_size.min(self.height - row),
+            height: row_end - row,
         };
         let c0 = col.saturating_sub(self.halo);
         let r0 = row.saturating_sub(self.halo);
@@ -196,6 +243,39 @@ mod tests {
         let t = plan.tile(1, 1);
         assert_eq!((t.read.col, t.read.row, t.read.width), (30, 30, 36));
         assert_eq!(plan.tile(0, 0).read.col, 0);
+    }
+
+    #[test]
+    fn block_aligned_rows_read_whole_block_rows_below_the_carried_halo() {
+        let plan = TilePlan::block_aligned(100, 1100, 256, 3, 128);
+        assert!(plan.rows_block_aligned());
+        assert_eq!(plan.tiles_down, 5);
+        let mut count = vec![0u8; 1100];
+        for r in 0..plan.tiles_down {
+            let t = plan.tile(r, 0);
+            count[t.core.row..t.core.row + t.core.height]
+                .iter_mut()
+                .for_each(|c| *c += 1);
+            // Below the 2 × halo rows shared with the tile above, reads start on a block row.
+            if r > 0 {
+                assert_eq!((t.read.row + 2 * plan.halo) % 128, 0, "tile row {r}");
+            }
+        }
+        assert!(count.iter().all(|&c| c == 1));
+        assert_eq!(plan.tile(0, 0).core.height, 253);
+        assert_eq!(
+            plan.tile(4, 0).core,
+            Window {
+                col: 0,
+                row: 1021,
+                width: 100,
+                height: 79
+            }
+        );
+        // Tile and block sizes that do not nest, or a single block row: no shift.
+        assert!(!TilePlan::block_aligned(100, 1100, 200, 3, 128).rows_block_aligned());
+        assert!(!TilePlan::block_aligned(100, 100, 256, 3, 128).rows_block_aligned());
+        assert!(TilePlan::block_aligned(100, 3000, 256, 3, 1024).rows_block_aligned());
     }
 
     #[test]

@@ -12,16 +12,17 @@
 //! The detect pass therefore walks the scene in vertical strips (see
 //! [`crate::PairReader::read_down`]): one reader goes down the columns `[col, col + width)` window
 //! by window and keeps the rows the next window shares with the last one itself, so GDAL is
-//! asked for each row of the strip once. Between two uses of a block (as the bottom halo of
-//! one tile row and as the core of the next) the reader touches two rows of the blocks the
-//! strip spans, so for each date it needs
+//! asked for each row of the strip once. When the rows it asks for start on a block row (the
+//! tile plan shifts its rows by the halo to achieve this), it uses one row of blocks at a time;
+//! otherwise a block is used twice (as the bottom halo of one tile row and as the core of the
+//! next) with two rows of blocks touched in between. So for each date it needs
 //!
 //! ```text
-//! walk_need = (2 × blocks_spanned + 4) × block_width × block_height × cached_bands × bytes_per_value
+//! walk_need = (block_rows × blocks_spanned + 4) × block_width × block_height × cached_bands × bytes_per_value
 //! ```
 //!
-//! where `blocks_spanned` counts the block columns the strip's read window (core and halo)
-//! touches, and `cached_bands` every band of a pixel-interleaved file (decoding one band of a
+//! where `block_rows` is 1 or 2 as just said, `blocks_spanned` counts the block columns the
+//! strip's read window (core and halo) touches, and `cached_bands` every band of a pixel-interleaved file (decoding one band of a
 //! block decodes them all, and GDAL keeps them) but only the bands read otherwise. A reader that
 //! reads scattered windows (the fit pass, field chips) needs [`RANDOM_BLOCKS`] blocks per date.
 //!
@@ -55,6 +56,24 @@ pub const RANDOM_BLOCKS: u64 = 9;
 pub struct BlockShape {
     pub width: usize,
     pub height: usize,
+}
+
+/// How the rows a strip walker asks GDAL for lie on the file's blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WalkRows {
+    /// Each read starts on a block row: one row of blocks is in use at a time.
+    BlockAligned,
+    /// Reads straddle block rows: two rows of blocks are in use at a time.
+    Straddling,
+}
+
+impl WalkRows {
+    fn block_rows(self) -> u64 {
+        match self {
+            WalkRows::BlockAligned => 1,
+            WalkRows::Straddling => 2,
+        }
+    }
 }
 
 /// Reserved bytes of all live shares.
@@ -126,8 +145,8 @@ impl BlockLayout {
 
     /// Bytes one reader needs cached to walk down the columns `[col, col + width)` carrying
     /// the shared rows itself, so that every block is decoded once (see the module docs).
-    pub(crate) fn walk_need(&self, col: usize, width: usize) -> u64 {
-        (2 * self.blocks_spanned(col, width) + 4) * self.block_bytes()
+    pub(crate) fn walk_need(&self, col: usize, width: usize, rows: WalkRows) -> u64 {
+        (rows.block_rows() * self.blocks_spanned(col, width) + 4) * self.block_bytes()
     }
 
     /// Bytes a reader of scattered windows needs cached.
@@ -213,7 +232,15 @@ mod tests {
         assert_eq!(layout.block_bytes(), 3 << 20);
         // Eleven 512 px tiles and a 3 px halo on each side span 13 block columns.
         assert_eq!(layout.blocks_spanned(512 - 3, 11 * 512 + 6), 13);
-        assert_eq!(layout.walk_need(512 - 3, 11 * 512 + 6), 30 * (3 << 20));
+        assert_eq!(
+            layout.walk_need(512 - 3, 11 * 512 + 6, WalkRows::Straddling),
+            30 * (3 << 20)
+        );
+        // Reads that start on block rows use one row of blocks at a time.
+        assert_eq!(
+            layout.walk_need(512 - 3, 11 * 512 + 6, WalkRows::BlockAligned),
+            17 * (3 << 20)
+        );
         // A strip at the scene's left edge has no halo on that side.
         assert_eq!(layout.blocks_spanned(0, 512 + 3), 2);
         assert_eq!(layout.blocks_spanned(0, 512), 1);

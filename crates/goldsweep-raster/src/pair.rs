@@ -7,7 +7,7 @@ use gdal::raster::GdalDataType;
 use gdal::spatial_ref::CoordTransform;
 use goldsweep_detect::{BandRole, BandSet};
 
-use crate::block_cache::{BlockLayout, BlockShape};
+use crate::block_cache::{BlockLayout, BlockShape, WalkRows};
 use crate::error::RasterError;
 use crate::grid::Grid;
 use crate::pair_reader::{HandlePool, PairReader};
@@ -62,10 +62,10 @@ pub(crate) struct DatePlan {
 
 impl PairPlan {
     /// Block cache one reader needs, both dates, to walk down `[col, col + width)`.
-    pub(crate) fn walk_need(&self, col: usize, width: usize) -> u64 {
+    pub(crate) fn walk_need(&self, col: usize, width: usize, rows: WalkRows) -> u64 {
         self.dates
             .iter()
-            .map(|d| d.layout.walk_need(col, width))
+            .map(|d| d.layout.walk_need(col, width, rows))
             .sum()
     }
 
@@ -175,8 +175,19 @@ impl ScenePair {
     /// Bytes of GDAL block cache one reader needs, both dates, to walk down the columns
     /// `[col, col + width)` with [`PairReader::read_down`] decoding every block once (see
     /// [`crate::block_cache`]).
-    pub fn walk_cache_need(&self, col: usize, width: usize) -> u64 {
-        self.plan.walk_need(col, width)
+    pub fn walk_cache_need(&self, col: usize, width: usize, rows: WalkRows) -> u64 {
+        self.plan.walk_need(col, width, rows)
+    }
+
+    /// The height of the blocks both dates' bands are stored in, when they agree (a walk
+    /// whose reads start on these block rows needs half the cache, see [`WalkRows`]).
+    pub fn row_block_height(&self) -> Option<usize> {
+        let h = self.plan.dates[0].layout.block_height;
+        self.plan
+            .dates
+            .iter()
+            .all(|d| d.layout.block_height == h)
+            .then_some(h)
     }
 
     /// Opens GDAL handles for both dates. Call once per worker thread: the reader is `Send`

@@ -7,7 +7,7 @@ use gdal::Dataset;
 use goldsweep_detect::TileData;
 use ndarray::{s, Array2, Array3, ArrayViewMut2, ArrayViewMut3, Axis, Zip};
 
-use crate::block_cache::CacheShare;
+use crate::block_cache::{CacheShare, WalkRows};
 use crate::error::RasterError;
 use crate::grid::Window;
 use crate::multiband_read::read_bands;
@@ -115,9 +115,10 @@ impl PairReader {
     /// Declares that this reader will walk down the columns `[col, col + width)` with
     /// [`PairReader::read_down`], and reserves the block cache that walk needs to decode every
     /// block once (instead of the few blocks scattered reads need). Call it again for the
-    /// next strip; the reservation ends with the reader.
-    pub fn walk_columns(&mut self, col: usize, width: usize) {
-        let need = self.plan.walk_need(col, width);
+    /// next strip; the reservation ends with the reader. `rows` says whether the windows'
+    /// new rows start on block rows.
+    pub fn walk_columns(&mut self, col: usize, width: usize, rows: WalkRows) {
+        let need = self.plan.walk_need(col, width, rows);
         if let Some(h) = &mut self.handles {
             h.cache.set(need);
         }
@@ -595,7 +596,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pair = pair(dir.path());
         let mut walker = pair.reader().unwrap();
-        walker.walk_columns(17, 30);
+        walker.walk_columns(17, 30, WalkRows::Straddling);
         let mut single = pair.reader().unwrap();
         let mut carry = RowCarry::new(6);
         let mut tile = empty_tile();
