@@ -2,13 +2,14 @@
 //!
 //! `cargo bench --bench tile_kernel`. The input is a six-band pair with textured background,
 //! noise, a radiometric difference between dates and ~3 % changed pixels, so every branch of
-//! the kernel (evidence, clean-up, labelling, features) does real work.
+//! the kernel (evidence, clean-up, labelling, features) does real work. Working memory is
+//! reused from call to call, as a pipeline worker reuses it from tile to tile.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use goldsweep_detect::evidence::EvidenceParams;
 use goldsweep_detect::morphology::HALO;
 use goldsweep_detect::normalise::{BandFit, SceneFit};
-use goldsweep_detect::tile::{detect_tile, Core};
+use goldsweep_detect::tile::{detect_tile_with, Core, TileScratch};
 use goldsweep_detect::{BandRole, BandSet, TileData};
 use ndarray::{Array2, Array3};
 
@@ -81,8 +82,9 @@ fn bench(c: &mut Criterion) {
             scene_col: 0,
         };
         group.throughput(Throughput::Elements((side * side) as u64));
+        let mut scratch = TileScratch::default();
         group.bench_with_input(BenchmarkId::from_parameter(core), &t, |b, t| {
-            b.iter(|| detect_tile(t, &bands, &fit, &params, spec))
+            b.iter(|| detect_tile_with(&mut scratch, t, &bands, &fit, &params, spec))
         });
     }
     group.finish();

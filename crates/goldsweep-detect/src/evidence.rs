@@ -1,9 +1,10 @@
 //! Per-pixel change evidence: normalised change magnitude, index deltas and the change group.
 
-use ndarray::{s, Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, ArrayView3, ArrayViewMut2};
 
 use crate::indices::{bsi, mndwi, ndvi, ndwi, visible_bare_index};
 use crate::normalise::{BandFit, SceneFit};
+use crate::object_stats::Evidence;
 use crate::{BandRole, BandSet, TileData};
 
 /// Pixel group codes in [`PixelEvidence::group`].
@@ -39,85 +40,277 @@ impl Default for EvidenceParams {
     }
 }
 
-/// Evidence for every pixel of a window. Deltas are `after − before`, with the after date
-/// first normalised into the before date's radiometry.
-#[derive(Debug, Clone)]
-pub struct PixelEvidence {
+/// Reusable buffers of [`pixel_evidence`]. A worker that keeps one across tiles does not
+/// allocate (and page-fault) full-size arrays for every tile.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceScratch {
+    chi: ChiRows,
+    magnitude: Vec<f32>,
+    groups: Vec<u8>,
+}
+
+/// The change magnitude and group of every pixel of a window.
+///
+/// The rest of a pixel's evidence (the index deltas, with the after date first normalised into
+/// the before date's radiometry) is computed on demand by [`PixelEvidence::at`] from the tile's
+/// reflectance: only the few pixels that end up in change objects need it.
+#[derive(Debug)]
+pub struct PixelEvidence<'a> {
     /// [`group`] code per pixel.
-    pub group: Array2<u8>,
-    /// RMS over bands of the standardised residual `(after' − before) / σ`.
-    pub magnitude: Array2<f32>,
-    /// ΔNDVI.
-    pub d_ndvi: Array2<f32>,
-    /// ΔBSI (with SWIR) or Δ visible bare index (without).
-    pub d_bare: Array2<f32>,
-    /// ΔMNDWI (with SWIR) or ΔNDWI (without).
-    pub d_water: Array2<f32>,
-    /// Bare index of the after date.
-    pub bare_after: Array2<f32>,
-    /// Water index of the after date.
-    pub water_after: Array2<f32>,
-    /// Change of mean reflectance over all bands (brightening > 0).
-    pub d_bright: Array2<f32>,
-}
-
-/// Borrowed view of a rectangle of [`PixelEvidence`].
-#[derive(Debug, Clone, Copy)]
-pub struct EvidenceView<'a> {
-    pub group: ArrayView2<'a, u8>,
+    pub group: ArrayViewMut2<'a, u8>,
+    /// [`change_magnitude`] per pixel (NaN where invalid).
     pub magnitude: ArrayView2<'a, f32>,
-    pub d_ndvi: ArrayView2<'a, f32>,
-    pub d_bare: ArrayView2<'a, f32>,
-    pub d_water: ArrayView2<'a, f32>,
-    pub bare_after: ArrayView2<'a, f32>,
-    pub water_after: ArrayView2<'a, f32>,
-    pub d_bright: ArrayView2<'a, f32>,
+    spectral: Spectral<'a>,
 }
 
-impl PixelEvidence {
-    /// The rectangle `rows × cols` starting at `(row, col)` of the window.
-    pub fn view(&self, row: usize, col: usize, rows: usize, cols: usize) -> EvidenceView<'_> {
-        let sl = s![row..row + rows, col..col + cols];
-        EvidenceView {
-            group: self.group.slice(sl),
-            magnitude: self.magnitude.slice(sl),
-            d_ndvi: self.d_ndvi.slice(sl),
-            d_bare: self.d_bare.slice(sl),
-            d_water: self.d_water.slice(sl),
-            bare_after: self.bare_after.slice(sl),
-            water_after: self.water_after.slice(sl),
-            d_bright: self.d_bright.slice(sl),
+impl PixelEvidence<'_> {
+    /// All evidence of the pixel at `(row, col)` of the window; zero for an invalid pixel.
+    pub fn at(&self, row: usize, col: usize) -> Evidence {
+        let magnitude = self.magnitude[[row, col]];
+        if magnitude.is_nan() {
+            Evidence::default()
+        } else {
+            self.spectral.evidence(row, col, magnitude)
         }
     }
 }
 
-/// Per-pixel chi-square of the normalised difference, `Σ_b ((after'_b − before_b) / σ_b)² / n`,
-/// or NaN where the pixel is invalid.
-fn chi_per_pixel(tile: &TileData, nb: usize, fit: &[BandFit]) -> Vec<f32> {
-    let (rows, cols) = tile.shape();
-    let n = rows * cols;
-    let before = tile.before.as_standard_layout();
-    let after = tile.after.as_standard_layout();
-    let valid = tile.valid.as_standard_layout();
-    let (before, after, valid) = (
-        before.as_slice().unwrap_or(&[]),
-        after.as_slice().unwrap_or(&[]),
-        valid.as_slice().unwrap_or(&[]),
-    );
-    let mut chi = vec![f32::NAN; n];
+/// Reads the spectral evidence of single pixels from a tile's reflectance.
+#[derive(Debug, Clone)]
+struct Spectral<'a> {
+    before: ArrayView3<'a, f32>,
+    after: ArrayView3<'a, f32>,
+    fit: &'a [BandFit],
+    /// Bands in the stack.
+    bands: usize,
+    blue: usize,
+    green: usize,
+    red: usize,
+    nir: usize,
+    /// SWIR1 when both SWIR bands are present (BSI and MNDWI), else the visible proxies are used.
+    swir1: Option<usize>,
+}
+
+impl<'a> Spectral<'a> {
+    fn new(tile: &'a TileData, bands: &BandSet, fit: &'a [BandFit]) -> Spectral<'a> {
+        let idx = |r: BandRole| bands.index(r).unwrap_or(0);
+        Spectral {
+            before: tile.before.view(),
+            after: tile.after.view(),
+            fit,
+            bands: bands.len(),
+            blue: idx(BandRole::Blue),
+            green: idx(BandRole::Green),
+            red: idx(BandRole::Red),
+            nir: idx(BandRole::Nir),
+            swir1: if bands.has_swir() {
+                bands.index(BandRole::Swir1)
+            } else {
+                None
+            },
+        }
+    }
+
+    /// Evidence of the valid pixel at `(row, col)`, whose change magnitude is `magnitude`.
+    #[inline]
+    fn evidence(&self, row: usize, col: usize, magnitude: f32) -> Evidence {
+        let mut b = [0.0_f32; BandRole::ALL.len()];
+        let mut a = [0.0_f32; BandRole::ALL.len()];
+        let (mut sum_b, mut sum_a) = (0.0_f32, 0.0_f32);
+        for (k, f) in self.fit.iter().enumerate().take(self.bands) {
+            b[k] = self.before[[k, row, col]];
+            a[k] = f.gain * self.after[[k, row, col]] + f.offset;
+            sum_b += b[k];
+            sum_a += a[k];
+        }
+        let (ib, ig, ir, inir) = (self.blue, self.green, self.red, self.nir);
+        let (bare_b, bare_a, water_b, water_a) = match self.swir1 {
+            Some(is1) => (
+                bsi(b[ib], b[ir], b[inir], b[is1]),
+                bsi(a[ib], a[ir], a[inir], a[is1]),
+                mndwi(b[ig], b[is1]),
+                mndwi(a[ig], a[is1]),
+            ),
+            None => (
+                visible_bare_index(b[ib], b[ig], b[ir], b[inir]),
+                visible_bare_index(a[ib], a[ig], a[ir], a[inir]),
+                ndwi(b[ig], b[inir]),
+                ndwi(a[ig], a[inir]),
+            ),
+        };
+        Evidence {
+            magnitude,
+            d_ndvi: ndvi(a[ir], a[inir]) - ndvi(b[ir], b[inir]),
+            d_bare: bare_a - bare_b,
+            d_water: water_a - water_b,
+            bare_after: bare_a,
+            water_after: water_a,
+            d_bright: (sum_a - sum_b) / self.bands as f32,
+        }
+    }
+}
+
+/// Three consecutive window rows of the per-pixel chi-square, the input of the 3 × 3 smoothing,
+/// in slots `0..3`. `chi` and `count` rows are padded with one column on both sides; padding
+/// and pixels whose chi-square is not a number (invalid pixels) hold `0.0` in both, all other
+/// pixels count `1.0`. `count3` (unpadded) holds the count of each pixel and its left and right
+/// neighbours.
+#[derive(Debug, Clone, Default)]
+struct ChiRows {
+    chi: Vec<f32>,
+    count: Vec<f32>,
+    count3: Vec<f32>,
+}
+
+impl ChiRows {
+    /// Fills `magnitude` (row-major, one value per pixel of `tile`) with the
+    /// [`change_magnitude`], row by row, and calls `row_done(row, chi, magnitude)` with each
+    /// finished row's chi-square (zero where invalid) and magnitude.
+    fn magnitude(
+        &mut self,
+        tile: &TileData,
+        nb: usize,
+        fit: &[BandFit],
+        magnitude: &mut [f32],
+        mut row_done: impl FnMut(usize, &[f32], &[f32]),
+    ) {
+        let (rows, cols) = tile.shape();
+        let plane = rows * cols;
+        let before = tile.before.as_standard_layout();
+        let after = tile.after.as_standard_layout();
+        let valid = tile.valid.as_standard_layout();
+        let (before, after, valid) = (
+            before.as_slice().unwrap_or(&[]),
+            after.as_slice().unwrap_or(&[]),
+            valid.as_slice().unwrap_or(&[]),
+        );
+        let w = cols + 2;
+        for (buf, len) in [
+            (&mut self.chi, 3 * w),
+            (&mut self.count, 3 * w),
+            (&mut self.count3, 3 * cols),
+        ] {
+            buf.clear();
+            buf.resize(len, 0.0);
+        }
+        // Padded row `p` holds window row `p − 1` in slot `p % 3`; padded rows 0 and
+        // `rows + 1` lie outside the window and stay zero.
+        for p in 1..=rows + 1 {
+            let slot = p % 3;
+            let (chi, count) = (
+                &mut self.chi[slot * w..(slot + 1) * w],
+                &mut self.count[slot * w..(slot + 1) * w],
+            );
+            if p <= rows {
+                let start = (p - 1) * cols;
+                let rows = BandRows {
+                    before,
+                    after,
+                    plane,
+                    start,
+                };
+                let (chi, count) = (&mut chi[1..cols + 1], &mut count[1..cols + 1]);
+                chi_row(rows, &valid[start..start + cols], nb, fit, chi, count);
+            } else {
+                chi.fill(0.0);
+                count.fill(0.0);
+            }
+            let count3 = &mut self.count3[slot * cols..(slot + 1) * cols];
+            let (left, centre, right) = taps(count, 0, cols);
+            for (((n, &l), &c), &r) in count3.iter_mut().zip(left).zip(centre).zip(right) {
+                *n = l + c + r;
+            }
+            if p >= 2 {
+                let r = p - 2;
+                let out = &mut magnitude[r * cols..(r + 1) * cols];
+                let slots = [(p - 2) % 3, (p - 1) % 3, slot];
+                smooth_row(self, slots, out);
+                let centre = slots[1] * w + 1;
+                row_done(r, &self.chi[centre..centre + cols], out);
+            }
+        }
+    }
+}
+
+/// One window row in band-sequential stacks of both dates.
+#[derive(Clone, Copy)]
+struct BandRows<'a> {
+    before: &'a [f32],
+    after: &'a [f32],
+    /// Pixels per band.
+    plane: usize,
+    /// Offset of the row's first pixel inside a band.
+    start: usize,
+}
+
+/// Per-pixel chi-square of the normalised difference of one row,
+/// `Σ_b ((after'_b − before_b) / σ_b)² / n`, into `chi` (`chi.len()` pixels), and `count`:
+/// `1.0` where it is a number, `0.0` (with `chi` zero) where the pixel is invalid.
+fn chi_row(
+    rows: BandRows<'_>,
+    valid: &[bool],
+    nb: usize,
+    fit: &[BandFit],
+    chi: &mut [f32],
+    count: &mut [f32],
+) {
+    let len = chi.len();
+    if nb == 0 || fit.is_empty() {
+        chi.fill(f32::NAN);
+    }
     for (k, f) in fit.iter().enumerate().take(nb) {
-        let (b, a) = (&before[k * n..(k + 1) * n], &after[k * n..(k + 1) * n]);
+        let offset = k * rows.plane + rows.start;
+        let (b, a) = (
+            &rows.before[offset..offset + len],
+            &rows.after[offset..offset + len],
+        );
         let inv_sigma = 1.0 / f.sigma;
-        for i in 0..n {
-            let z = (f.gain * a[i] + f.offset - b[i]) * inv_sigma;
-            chi[i] = if k == 0 { z * z } else { chi[i] + z * z };
+        let pixels = chi.iter_mut().zip(a).zip(b);
+        if k == 0 {
+            for ((x, &a), &b) in pixels {
+                let z = (f.gain * a + f.offset - b) * inv_sigma;
+                *x = z * z;
+            }
+        } else {
+            for ((x, &a), &b) in pixels {
+                let z = (f.gain * a + f.offset - b) * inv_sigma;
+                *x += z * z;
+            }
         }
     }
     let inv_nb = 1.0 / nb.max(1) as f32;
-    for (c, &ok) in chi.iter_mut().zip(valid) {
-        *c = if ok { *c * inv_nb } else { f32::NAN };
+    for ((x, n), &ok) in chi.iter_mut().zip(count.iter_mut()).zip(valid) {
+        let v = if ok { *x * inv_nb } else { f32::NAN };
+        let is_number = !v.is_nan();
+        *x = if is_number { v } else { 0.0 };
+        *n = if is_number { 1.0 } else { 0.0 };
     }
-    chi
+}
+
+/// One row of the change magnitude from the chi-square rows above, at and below it (`slots`).
+fn smooth_row(rows: &ChiRows, slots: [usize; 3], out: &mut [f32]) {
+    let cols = out.len();
+    let w = cols + 2;
+    let [up, at, down] = slots;
+    let (a0, a1, a2) = taps(&rows.chi, up * w, cols);
+    let (b0, b1, b2) = taps(&rows.chi, at * w, cols);
+    let (c0, c1, c2) = taps(&rows.chi, down * w, cols);
+    let valid = &rows.count[at * w + 1..at * w + 1 + cols];
+    let count3 = |slot: usize| &rows.count3[slot * cols..(slot + 1) * cols];
+    let (na, nb, nc) = (count3(up), count3(at), count3(down));
+    for (c, m) in out.iter_mut().enumerate() {
+        // Summed in the row-major order of the neighbourhood. Chi-square values are never
+        // negative, so the zeros of invalid and outside pixels leave the sum unchanged.
+        let sum = a0[c] + a1[c] + a2[c] + b0[c] + b1[c] + b2[c] + c0[c] + c1[c] + c2[c];
+        let smooth = (sum / (na[c] + nb[c] + nc[c])).sqrt();
+        *m = if valid[c] == 0.0 { f32::NAN } else { smooth };
+    }
+}
+
+/// The left, centre and right neighbours of `cols` pixels of the padded row at `slot` in `buf`.
+fn taps(buf: &[f32], slot: usize, cols: usize) -> (&[f32], &[f32], &[f32]) {
+    let row = &buf[slot..slot + cols + 2];
+    (&row[..cols], &row[1..cols + 1], &row[2..cols + 2])
 }
 
 /// Change magnitude: the square root of the chi-square averaged over the valid pixels of the
@@ -139,141 +332,70 @@ fn chi_per_pixel(tile: &TileData, nb: usize, fit: &[BandFit]) -> Vec<f32> {
 /// assert!((m[[1, 1]] - (81.0f32 / 4.0 / 9.0).sqrt()).abs() < 1e-3);
 /// ```
 pub fn change_magnitude(tile: &TileData, nb: usize, fit: &[BandFit]) -> Array2<f32> {
-    smooth_magnitude(&chi_per_pixel(tile, nb, fit), tile.shape())
+    let shape = tile.shape();
+    let mut magnitude = vec![0.0; shape.0 * shape.1];
+    ChiRows::default().magnitude(tile, nb, fit, &mut magnitude, |_, _, _| {});
+    Array2::from_shape_vec(shape, magnitude).expect("one magnitude per pixel")
 }
 
-fn smooth_magnitude(chi: &[f32], (rows, cols): (usize, usize)) -> Array2<f32> {
-    let mut m = Array2::<f32>::from_elem((rows, cols), f32::NAN);
-    for r in 0..rows {
-        let (r0, r1) = (r.saturating_sub(1), (r + 1).min(rows - 1));
-        for c in 0..cols {
-            if chi[r * cols + c].is_nan() {
-                continue;
-            }
-            let (c0, c1) = (c.saturating_sub(1), (c + 1).min(cols - 1));
-            let (mut sum, mut count) = (0.0_f32, 0u32);
-            for rr in r0..=r1 {
-                for &v in &chi[rr * cols + c0..=rr * cols + c1] {
-                    if !v.is_nan() {
-                        sum += v;
-                        count += 1;
-                    }
-                }
-            }
-            m[[r, c]] = (sum / count.max(1) as f32).sqrt();
-        }
-    }
-    m
-}
-
-/// Computes the evidence for every pixel of a tile.
+/// Computes the change magnitude and group of every pixel of a tile into `scratch`.
 ///
 /// A pixel is change when it is valid, its [`change_magnitude`] reaches
 /// `fit.magnitude_threshold` and its own unsmoothed magnitude reaches
 /// `params.own_fraction` of it; it is [`group::WATER`] when the after date is water and the water
 /// index rose, [`group::LAND`] otherwise. Invalid pixels get [`group::INVALID`] and zero evidence.
-pub fn pixel_evidence(
-    tile: &TileData,
+pub fn pixel_evidence<'a>(
+    scratch: &'a mut EvidenceScratch,
+    tile: &'a TileData,
     bands: &BandSet,
-    fit: &SceneFit,
+    fit: &'a SceneFit,
     params: &EvidenceParams,
-) -> PixelEvidence {
+) -> PixelEvidence<'a> {
     let (rows, cols) = tile.shape();
-    let n = rows * cols;
-    let nb = bands.len();
-    let chi = chi_per_pixel(tile, nb, &fit.bands);
-    let magnitude = smooth_magnitude(&chi, (rows, cols));
+    let spectral = Spectral::new(tile, bands, &fit.bands);
     // A pixel's own magnitude must reach this, so that smoothing does not spread a strong
     // change onto the unchanged ring around it (which would inflate areas).
     let own_min = fit.magnitude_threshold * params.own_fraction;
     let own_chi_min = own_min * own_min;
-    let before = tile.before.as_standard_layout();
-    let after = tile.after.as_standard_layout();
-    let (before, after) = (
-        before.as_slice().unwrap_or(&[]),
-        after.as_slice().unwrap_or(&[]),
-    );
-    let mags = magnitude.as_slice().unwrap_or(&[]);
-    let idx = |r: BandRole| bands.index(r);
-    let (ib, ig, ir, inir) = (
-        idx(BandRole::Blue).unwrap_or(0),
-        idx(BandRole::Green).unwrap_or(0),
-        idx(BandRole::Red).unwrap_or(0),
-        idx(BandRole::Nir).unwrap_or(0),
-    );
-    let swir1 = if bands.has_swir() {
-        idx(BandRole::Swir1)
-    } else {
-        None
-    };
-
-    let mut out = vec![vec![0.0_f32; n]; 7];
-    let mut grp = vec![group::INVALID; n];
-    let mut b = [0.0_f32; 6];
-    let mut a = [0.0_f32; 6];
-    for i in 0..n {
-        let m = mags.get(i).copied().unwrap_or(f32::NAN);
-        if m.is_nan() {
-            continue;
+    let EvidenceScratch {
+        chi,
+        magnitude,
+        groups,
+    } = scratch;
+    magnitude.resize(rows * cols, 0.0);
+    groups.resize(rows * cols, group::INVALID);
+    chi.magnitude(tile, bands.len(), &fit.bands, magnitude, |r, chi, m| {
+        let out = &mut groups[r * cols..(r + 1) * cols];
+        for ((g, &m), &chi) in out.iter_mut().zip(m).zip(chi) {
+            let weak = (m < fit.magnitude_threshold) | (chi < own_chi_min);
+            let valid = if weak { group::NONE } else { group::LAND };
+            *g = if m.is_nan() { group::INVALID } else { valid };
         }
-        let (mut sum_b, mut sum_a) = (0.0_f32, 0.0_f32);
-        for (k, f) in fit.bands.iter().enumerate().take(nb) {
-            b[k] = before[k * n + i];
-            a[k] = f.gain * after[k * n + i] + f.offset;
-            sum_b += b[k];
-            sum_a += a[k];
+        // The few change pixels: new water or land.
+        if out.contains(&group::LAND) {
+            for (c, g) in out.iter_mut().enumerate() {
+                if *g == group::LAND {
+                    let e = spectral.evidence(r, c, m[c]);
+                    if e.water_after >= params.water_after_min && e.d_water >= params.water_gain_min
+                    {
+                        *g = group::WATER;
+                    }
+                }
+            }
         }
-        let (bare_b, bare_a, water_b, water_a) = match swir1 {
-            Some(is1) => (
-                bsi(b[ib], b[ir], b[inir], b[is1]),
-                bsi(a[ib], a[ir], a[inir], a[is1]),
-                mndwi(b[ig], b[is1]),
-                mndwi(a[ig], a[is1]),
-            ),
-            None => (
-                visible_bare_index(b[ib], b[ig], b[ir], b[inir]),
-                visible_bare_index(a[ib], a[ig], a[ir], a[inir]),
-                ndwi(b[ig], b[inir]),
-                ndwi(a[ig], a[inir]),
-            ),
-        };
-        let d_water = water_a - water_b;
-        out[0][i] = m;
-        out[1][i] = ndvi(a[ir], a[inir]) - ndvi(b[ir], b[inir]);
-        out[2][i] = bare_a - bare_b;
-        out[3][i] = d_water;
-        out[4][i] = bare_a;
-        out[5][i] = water_a;
-        out[6][i] = (sum_a - sum_b) / nb as f32;
-        grp[i] = if m < fit.magnitude_threshold || chi[i] < own_chi_min {
-            group::NONE
-        } else if water_a >= params.water_after_min && d_water >= params.water_gain_min {
-            group::WATER
-        } else {
-            group::LAND
-        };
-    }
-    let mut arrays = out.into_iter().map(|v| {
-        Array2::from_shape_vec((rows, cols), v).unwrap_or_else(|_| Array2::zeros((rows, cols)))
     });
-    let mut next = || arrays.next().unwrap_or_else(|| Array2::zeros((rows, cols)));
     PixelEvidence {
-        magnitude: next(),
-        d_ndvi: next(),
-        d_bare: next(),
-        d_water: next(),
-        bare_after: next(),
-        water_after: next(),
-        d_bright: next(),
-        group: Array2::from_shape_vec((rows, cols), grp)
-            .unwrap_or_else(|_| Array2::from_elem((rows, cols), group::INVALID)),
+        group: ArrayViewMut2::from_shape((rows, cols), groups).expect("one group per pixel"),
+        magnitude: ArrayView2::from_shape((rows, cols), magnitude)
+            .expect("one magnitude per pixel"),
+        spectral,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::{Array2, Array3};
+    use ndarray::{s, Array2, Array3};
 
     fn fit(nb: usize) -> SceneFit {
         SceneFit {
@@ -308,7 +430,9 @@ mod tests {
             after: stack(VEG, 4, 4),
             valid: Array2::from_elem((4, 4), true),
         };
-        let ev = pixel_evidence(&t, &bands, &fit(6), &EvidenceParams::default());
+        let fit = fit(6);
+        let mut scratch = EvidenceScratch::default();
+        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &EvidenceParams::default());
         assert!(ev.group.iter().all(|&g| g == group::NONE));
         assert!(ev.magnitude.iter().all(|&m| m == 0.0));
     }
@@ -329,11 +453,16 @@ mod tests {
             after,
             valid,
         };
-        let ev = pixel_evidence(&t, &bands, &fit(6), &EvidenceParams::default());
+        let fit = fit(6);
+        let mut scratch = EvidenceScratch::default();
+        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &EvidenceParams::default());
         assert_eq!(ev.group[[0, 0]], group::LAND);
-        assert!(ev.d_ndvi[[0, 0]] < -0.5 && ev.d_bare[[0, 0]] > 0.3);
+        let spoil = ev.at(0, 0);
+        assert!(spoil.d_ndvi < -0.5 && spoil.d_bare > 0.3);
         assert_eq!(ev.group[[1, 1]], group::WATER);
+        assert!(ev.at(1, 1).water_after > 0.5);
         assert_eq!(ev.group[[2, 2]], group::INVALID);
+        assert_eq!(ev.at(2, 2), Evidence::default());
         assert_eq!(ev.group[[3, 3]], group::NONE);
     }
 
@@ -356,7 +485,9 @@ mod tests {
             after,
             valid: Array2::from_elem((2, 2), true),
         };
-        let ev = pixel_evidence(&t, &bands, &fit(4), &EvidenceParams::default());
+        let fit = fit(4);
+        let mut scratch = EvidenceScratch::default();
+        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &EvidenceParams::default());
         assert_eq!(ev.group[[0, 0]], group::WATER);
     }
 }

@@ -1,8 +1,8 @@
 //! Connected-component labelling of change groups into fragments with their features.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 
-use crate::evidence::{group, EvidenceView};
+use crate::evidence::group;
 use crate::object_stats::{Evidence, ObjectStats};
 
 /// The labelled core of one tile: `labels` holds `0` for no object and `k + 1` for the
@@ -14,50 +14,62 @@ pub struct Fragments {
     pub stats: Vec<ObjectStats>,
 }
 
-/// Labels 8-connected pixels of the same change group (land or water). `origin` is the scene
-/// position `(row, col)` of the view's first pixel, used for the fragments' coordinates.
+/// Labels 8-connected pixels of the same change group (land or water) in `groups`. `origin` is
+/// the scene position `(row, col)` of the first pixel, used for the fragments' coordinates, and
+/// `evidence(row, col)` gives the evidence of a labelled pixel of `groups`.
 ///
 /// Labels are numbered in row-major order of each fragment's first pixel, so the result depends
 /// only on the pixels.
 ///
 /// ```
-/// use goldsweep_detect::evidence::PixelEvidence;
 /// use goldsweep_detect::label::label_fragments;
-/// use ndarray::{array, Array2};
-/// let zeros = Array2::<f32>::zeros((3, 3));
-/// let ev = PixelEvidence {
-///     // A diagonal line of three land-change pixels.
-///     group: array![[1u8, 0, 0], [0, 1, 0], [0, 0, 1]],
-///     magnitude: zeros.clone(), d_ndvi: zeros.clone(), d_bare: zeros.clone(),
-///     d_water: zeros.clone(), bare_after: zeros.clone(), water_after: zeros.clone(), d_bright: zeros,
-/// };
+/// use goldsweep_detect::object_stats::Evidence;
+/// use ndarray::array;
+/// // A diagonal line of three land-change pixels.
+/// let groups = array![[1u8, 0, 0], [0, 1, 0], [0, 0, 1]];
 /// // 8-connected: one fragment, positioned in the scene by `origin`.
-/// let f = label_fragments(ev.view(0, 0, 3, 3), (100, 200));
+/// let f = label_fragments(groups.view(), (100, 200), |_, _| Evidence::default());
 /// assert_eq!(f.stats.len(), 1);
 /// assert_eq!(f.stats[0].pixels, 3);
 /// assert_eq!(f.stats[0].first, (100, 200));
 /// ```
-pub fn label_fragments(ev: EvidenceView<'_>, origin: (u64, u64)) -> Fragments {
-    let (rows, cols) = ev.group.dim();
-    let mut provisional = Array2::<u32>::zeros((rows, cols));
+pub fn label_fragments(
+    groups: ArrayView2<'_, u8>,
+    origin: (u64, u64),
+    mut evidence: impl FnMut(usize, usize) -> Evidence,
+) -> Fragments {
+    let (rows, cols) = groups.dim();
+    let groups = groups.as_standard_layout();
+    let groups = groups.as_slice().unwrap_or(&[]);
+    let is_change = |g: u8| g == group::LAND || g == group::WATER;
+    // First pass: provisional labels, merged through `parent` where fragments meet.
+    let mut labels = vec![0u32; rows * cols];
     let mut parent: Vec<u32> = vec![0];
     for r in 0..rows {
+        let (done, todo) = labels.split_at_mut(r * cols);
+        let row = &mut todo[..cols];
+        // The row above (empty for the first row).
+        let above = &done[done.len().saturating_sub(cols)..];
+        let g_above = &groups[r.saturating_sub(1) * cols..r * cols];
+        let g_row = &groups[r * cols..(r + 1) * cols];
+        if !g_row.iter().fold(false, |any, &g| any | is_change(g)) {
+            continue;
+        }
         for c in 0..cols {
-            let g = ev.group[[r, c]];
-            if g != group::LAND && g != group::WATER {
+            let g = g_row[c];
+            if !is_change(g) {
                 continue;
             }
             let mut label = 0u32;
             // Already-visited 8-neighbours: W, NW, N, NE.
             let neighbours = [
-                (c > 0).then(|| (r, c - 1)),
-                (r > 0 && c > 0).then(|| (r - 1, c - 1)),
-                (r > 0).then(|| (r - 1, c)),
-                (r > 0 && c + 1 < cols).then(|| (r - 1, c + 1)),
+                (c > 0).then(|| (row[c - 1], g_row[c - 1])),
+                (c > 0 && r > 0).then(|| (above[c - 1], g_above[c - 1])),
+                (r > 0).then(|| (above[c], g_above[c])),
+                (c + 1 < cols && r > 0).then(|| (above[c + 1], g_above[c + 1])),
             ];
-            for (rr, cc) in neighbours.into_iter().flatten() {
-                let l = provisional[[rr, cc]];
-                if l == 0 || ev.group[[rr, cc]] != g {
+            for (l, lg) in neighbours.into_iter().flatten() {
+                if l == 0 || lg != g {
                     continue;
                 }
                 if label == 0 {
@@ -71,33 +83,26 @@ pub fn label_fragments(ev: EvidenceView<'_>, origin: (u64, u64)) -> Fragments {
                 label = parent.len() as u32;
                 parent.push(label);
             }
-            provisional[[r, c]] = label;
+            row[c] = label;
         }
     }
     // Second pass: final labels in order of first appearance, and the features.
     let mut final_of = vec![0u32; parent.len()];
     let mut stats: Vec<ObjectStats> = Vec::new();
-    let mut labels = Array2::<u32>::zeros((rows, cols));
-    for r in 0..rows {
-        for c in 0..cols {
-            let p = provisional[[r, c]];
-            if p == 0 {
+    for (r, row) in labels.chunks_exact_mut(cols.max(1)).enumerate() {
+        if row.iter().fold(0, |any, &l| any | l) == 0 {
+            continue;
+        }
+        for (c, label) in row.iter_mut().enumerate() {
+            if *label == 0 {
                 continue;
             }
-            let root = find(&mut parent, p) as usize;
+            let root = find(&mut parent, *label) as usize;
             let px = ObjectStats::pixel(
-                ev.group[[r, c]],
+                groups[r * cols + c],
                 origin.0 + r as u64,
                 origin.1 + c as u64,
-                Evidence {
-                    magnitude: ev.magnitude[[r, c]],
-                    d_ndvi: ev.d_ndvi[[r, c]],
-                    d_bare: ev.d_bare[[r, c]],
-                    d_water: ev.d_water[[r, c]],
-                    bare_after: ev.bare_after[[r, c]],
-                    water_after: ev.water_after[[r, c]],
-                    d_bright: ev.d_bright[[r, c]],
-                },
+                evidence(r, c),
             );
             if final_of[root] == 0 {
                 stats.push(px);
@@ -105,9 +110,10 @@ pub fn label_fragments(ev: EvidenceView<'_>, origin: (u64, u64)) -> Fragments {
             } else {
                 stats[final_of[root] as usize - 1].merge(&px);
             }
-            labels[[r, c]] = final_of[root];
+            *label = final_of[root];
         }
     }
+    let labels = Array2::from_shape_vec((rows, cols), labels).expect("one label per pixel");
     Fragments { labels, stats }
 }
 
@@ -131,32 +137,17 @@ fn union(parent: &mut [u32], a: u32, b: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::evidence::PixelEvidence;
     use ndarray::array;
-
-    fn evidence(group: Array2<u8>) -> PixelEvidence {
-        let z = Array2::<f32>::zeros(group.dim());
-        PixelEvidence {
-            group,
-            magnitude: z.clone(),
-            d_ndvi: z.clone(),
-            d_bare: z.clone(),
-            d_water: z.clone(),
-            bare_after: z.clone(),
-            water_after: z.clone(),
-            d_bright: z,
-        }
-    }
 
     #[test]
     fn u_shape_merges_and_groups_stay_apart() {
-        let ev = evidence(array![
+        let groups = array![
             [1u8, 0, 1, 0, 2],
             [1, 0, 1, 0, 2],
             [1, 1, 1, 2, 0],
             [0, 0, 0, 0, 255]
-        ]);
-        let f = label_fragments(ev.view(0, 0, 4, 5), (0, 0));
+        ];
+        let f = label_fragments(groups.view(), (0, 0), |_, _| Evidence::default());
         // The U is one land fragment; the water pixels touch it diagonally but are another group.
         assert_eq!(f.stats.len(), 2);
         assert_eq!(f.stats[0].pixels, 7);

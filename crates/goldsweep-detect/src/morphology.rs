@@ -5,7 +5,7 @@
 //! whole-scene run.
 //! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter.
 
-use ndarray::Array2;
+use ndarray::ArrayViewMut2;
 
 use crate::evidence::group;
 
@@ -13,73 +13,128 @@ use crate::evidence::group;
 /// its core.
 pub const HALO: usize = 3;
 
+/// Neighbour-count code of a land-change pixel: a sum of up to 9 codes keeps the number of land
+/// pixels in its low four bits and the number of water pixels in its high four bits.
+const LAND_CODE: u8 = 1;
+/// Neighbour-count code of a water-change pixel.
+const WATER_CODE: u8 = 16;
+
+/// Reusable buffers of [`clean_groups`].
+#[derive(Debug, Clone, Default)]
+pub struct CleanScratch {
+    /// Codes of the groups before and after the first step, padded with one row and column
+    /// of zeros on every side.
+    before: Vec<u8>,
+    after: Vec<u8>,
+    /// Column sums of three padded rows.
+    columns: Vec<u8>,
+    /// Codes summed over the 8 neighbours of each pixel of a row.
+    neighbours: Vec<u8>,
+}
+
 /// Removes isolated change pixels (no changed 8-neighbour), then fills pixels without change
 /// that have at least 6 changed 8-neighbours with the neighbours' majority group. Invalid pixels
 /// are never changed and never count as change.
 ///
 /// ```
-/// use goldsweep_detect::morphology::clean_groups;
+/// use goldsweep_detect::morphology::{clean_groups, CleanScratch};
 /// use ndarray::array;
 /// let mut g = array![[0u8, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]];
-/// clean_groups(&mut g);
+/// clean_groups(&mut CleanScratch::default(), g.view_mut());
 /// assert!(g.iter().all(|&v| v == 0));
 /// ```
-pub fn clean_groups(g: &mut Array2<u8>) {
-    let (rows, cols) = g.dim();
-    let is_change = |v: u8| v == group::LAND || v == group::WATER;
-    let snapshot = g.clone();
-    for r in 0..rows {
-        for c in 0..cols {
-            if !is_change(snapshot[[r, c]]) {
-                continue;
-            }
-            let mut any = false;
-            for_neighbours(rows, cols, r, c, |rr, cc| {
-                any |= is_change(snapshot[[rr, cc]])
-            });
-            if !any {
-                g[[r, c]] = group::NONE;
-            }
-        }
-    }
-    let snapshot = g.clone();
-    for r in 0..rows {
-        for c in 0..cols {
-            if snapshot[[r, c]] != group::NONE {
-                continue;
-            }
-            let (mut land, mut water) = (0u8, 0u8);
-            for_neighbours(rows, cols, r, c, |rr, cc| match snapshot[[rr, cc]] {
-                group::LAND => land += 1,
-                group::WATER => water += 1,
-                _ => {}
-            });
-            if land + water >= 6 {
-                g[[r, c]] = if water > land {
-                    group::WATER
-                } else {
-                    group::LAND
-                };
-            }
+pub fn clean_groups(scratch: &mut CleanScratch, mut g: ArrayViewMut2<'_, u8>) {
+    let cols = g.ncols();
+    match g.as_slice_mut() {
+        Some(groups) => clean_rows(scratch, groups, cols),
+        None => {
+            let mut groups: Vec<u8> = g.iter().copied().collect();
+            clean_rows(scratch, &mut groups, cols);
+            g.iter_mut().zip(groups).for_each(|(g, v)| *g = v);
         }
     }
 }
 
-#[inline]
-fn for_neighbours(rows: usize, cols: usize, r: usize, c: usize, mut f: impl FnMut(usize, usize)) {
-    for rr in r.saturating_sub(1)..=(r + 1).min(rows - 1) {
-        for cc in c.saturating_sub(1)..=(c + 1).min(cols - 1) {
-            if rr != r || cc != c {
-                f(rr, cc);
-            }
+/// [`clean_groups`] on the row-major groups of a window `cols` pixels wide.
+fn clean_rows(scratch: &mut CleanScratch, groups: &mut [u8], cols: usize) {
+    if cols == 0 {
+        return;
+    }
+    let rows = groups.len() / cols;
+    let w = cols + 2;
+    let CleanScratch {
+        before,
+        after,
+        columns,
+        neighbours,
+    } = scratch;
+    for buf in [&mut *before, &mut *after] {
+        buf.clear();
+        buf.resize((rows + 2) * w, 0);
+    }
+    columns.resize(w, 0);
+    neighbours.resize(cols, 0);
+    // The codes of window row `r` inside a padded buffer.
+    let inner = |r: usize| (r + 1) * w + 1..(r + 2) * w - 1;
+    for (r, row) in groups.chunks_exact(cols).enumerate() {
+        for (code, &g) in before[inner(r)].iter_mut().zip(row) {
+            *code = match g {
+                group::LAND => LAND_CODE,
+                group::WATER => WATER_CODE,
+                _ => 0,
+            };
         }
+    }
+    // Step 1: a change pixel without changed neighbours becomes no change.
+    for (r, row) in groups.chunks_exact_mut(cols).enumerate() {
+        neighbour_sums(before, w, r, columns, neighbours);
+        let codes = &before[inner(r)];
+        let kept = &mut after[inner(r)];
+        for (((g, k), &code), &n) in row.iter_mut().zip(kept).zip(codes).zip(&*neighbours) {
+            *k = if n == 0 { 0 } else { code };
+            *g = if code != 0 && n == 0 { group::NONE } else { *g };
+        }
+    }
+    // Step 2: a pixel without change surrounded by change takes the majority group.
+    for (r, row) in groups.chunks_exact_mut(cols).enumerate() {
+        neighbour_sums(after, w, r, columns, neighbours);
+        for (g, &n) in row.iter_mut().zip(&*neighbours) {
+            let (land, water) = (n % WATER_CODE, n / WATER_CODE);
+            let majority = if water > land {
+                group::WATER
+            } else {
+                group::LAND
+            };
+            *g = if *g == group::NONE && land + water >= 6 {
+                majority
+            } else {
+                *g
+            };
+        }
+    }
+}
+
+/// Sums of the codes of the 8 neighbours of each pixel of window row `r`, from a buffer of
+/// codes padded with one zero row and column on every side (`w` columns wide).
+fn neighbour_sums(codes: &[u8], w: usize, r: usize, columns: &mut [u8], out: &mut [u8]) {
+    let up = &codes[r * w..(r + 1) * w];
+    let at = &codes[(r + 1) * w..(r + 2) * w];
+    let down = &codes[(r + 2) * w..(r + 3) * w];
+    for (((s, &u), &a), &d) in columns.iter_mut().zip(up).zip(at).zip(down) {
+        *s = u + a + d;
+    }
+    let cols = out.len();
+    let (left, centre, right) = (&columns[..cols], &columns[1..cols + 1], &columns[2..]);
+    let own = &at[1..cols + 1];
+    for ((((o, &l), &c), &r), &own) in out.iter_mut().zip(left).zip(centre).zip(right).zip(own) {
+        *o = l + c + r - own;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::array;
+    use ndarray::{array, Array2};
 
     #[test]
     fn keeps_one_pixel_lines_and_fills_holes() {
@@ -91,7 +146,8 @@ mod tests {
             [255, 0, 0, 0, 0]
         ];
         let before = g.clone();
-        clean_groups(&mut g);
+        let mut scratch = CleanScratch::default();
+        clean_groups(&mut scratch, g.view_mut());
         // The diagonal line survives.
         assert_eq!(g[[0, 0]], 1);
         assert_eq!(g[[1, 1]], 1);
@@ -103,7 +159,26 @@ mod tests {
         );
         let mut hole = Array2::from_elem((3, 3), group::LAND);
         hole[[1, 1]] = group::NONE;
-        clean_groups(&mut hole);
+        clean_groups(&mut scratch, hole.view_mut());
         assert_eq!(hole[[1, 1]], group::LAND);
+    }
+
+    #[test]
+    fn strided_views_are_cleaned_like_contiguous_arrays() {
+        // An isolated pixel, a block of land with a hole, water beside it, an invalid pixel.
+        let g = Array2::from_shape_fn((7, 9), |(r, c)| match (r, c) {
+            (1, 1) | (3..=5, 4..=6) if (r, c) != (4, 5) => group::LAND,
+            (3..=5, 7) => group::WATER,
+            (6, 8) => group::INVALID,
+            _ => group::NONE,
+        });
+        let mut scratch = CleanScratch::default();
+        let mut transposed = g.t().as_standard_layout().into_owned();
+        clean_groups(&mut scratch, transposed.view_mut());
+        let mut strided = g.clone();
+        clean_groups(&mut scratch, strided.view_mut().reversed_axes());
+        assert_eq!(strided, transposed.t());
+        assert_eq!(strided[[1, 1]], group::NONE);
+        assert_eq!(strided[[4, 5]], group::LAND);
     }
 }

@@ -9,6 +9,8 @@
 //! it removes global gain/offset differences (sun angle, atmosphere, sensor calibration) while
 //! real change — a minority of pixels — has no say in the fit.
 
+use rayon::prelude::*;
+
 use crate::threshold::{otsu, robust_sigma};
 
 /// Pixel values sampled from both dates, one `Vec` per band in [`crate::BandSet`] order;
@@ -166,7 +168,8 @@ pub fn fit_normalisation(
         nb
     ];
     for _ in 0..params.rounds.max(1) {
-        for (b, fit) in fits.iter_mut().enumerate() {
+        // Bands are fitted independently of each other: in parallel.
+        fits.par_iter_mut().enumerate().for_each(|(b, fit)| {
             let (gain, offset) = tls_line(&sample.after[b], &sample.before[b], &keep);
             let resid: Vec<f32> = (0..n)
                 .map(|i| sample.before[b][i] - (gain * sample.after[b][i] + offset))
@@ -177,10 +180,11 @@ pub fn fit_normalisation(
                 offset,
                 sigma,
             };
-        }
+        });
+        // The half with the smallest chi-square (ties by position) is the next selection.
         let chi = chi_square(sample, &fits);
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| chi[a].total_cmp(&chi[b]).then(a.cmp(&b)));
+        order.select_nth_unstable_by(n / 2, |&a, &b| chi[a].total_cmp(&chi[b]).then(a.cmp(&b)));
         keep = order[..n / 2].to_vec();
         keep.sort_unstable();
     }

@@ -16,9 +16,9 @@ pub fn otsu(values: &[f32]) -> Option<f32> {
     if v.len() < 2 {
         return None;
     }
-    v.sort_by(f32::total_cmp);
-    let lo = v[(v.len() as f64 * 0.001) as usize];
-    let hi = v[((v.len() as f64 * 0.999) as usize).min(v.len() - 1)];
+    let n = v.len();
+    let lo = order_statistic(&mut v, (n as f64 * 0.001) as usize);
+    let hi = order_statistic(&mut v, ((n as f64 * 0.999) as usize).min(n - 1));
     if hi <= lo {
         return None;
     }
@@ -55,15 +55,20 @@ pub fn otsu(values: &[f32]) -> Option<f32> {
     Some(lo + width * (best_bin as f32 + 1.0))
 }
 
-/// The `q`-quantile (`0 ≤ q ≤ 1`) of the finite values, by sorting a copy; `None` when empty.
+/// The `q`-quantile (`0 ≤ q ≤ 1`) of the finite values: the value at rank
+/// `round((n − 1) · q)` of the sorted values; `None` when empty.
 pub fn quantile(values: &[f32], q: f64) -> Option<f32> {
     let mut v: Vec<f32> = values.iter().copied().filter(|x| x.is_finite()).collect();
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f32::total_cmp);
     let i = ((v.len() - 1) as f64 * q.clamp(0.0, 1.0)).round() as usize;
-    Some(v[i])
+    Some(order_statistic(&mut v, i))
+}
+
+/// The value at rank `i` of `v` in ascending order (reorders `v`; linear time, no full sort).
+fn order_statistic(v: &mut [f32], i: usize) -> f32 {
+    *v.select_nth_unstable_by(i, f32::total_cmp).1
 }
 
 /// Median absolute deviation scaled to a normal standard deviation (`1.4826 · MAD`).

@@ -2,9 +2,9 @@
 
 use ndarray::{s, Array2};
 
-use crate::evidence::{pixel_evidence, EvidenceParams};
+use crate::evidence::{pixel_evidence, EvidenceParams, EvidenceScratch};
 use crate::label::{label_fragments, Fragments};
-use crate::morphology::clean_groups;
+use crate::morphology::{clean_groups, CleanScratch};
 use crate::normalise::SceneFit;
 use crate::{BandSet, TileData};
 
@@ -30,7 +30,14 @@ pub struct TileDetection {
     pub groups: Array2<u8>,
 }
 
-/// Runs the whole kernel on one window.
+/// Working memory of [`detect_tile_with`], reused from tile to tile (one per worker thread).
+#[derive(Debug, Clone, Default)]
+pub struct TileScratch {
+    evidence: EvidenceScratch,
+    clean: CleanScratch,
+}
+
+/// Runs the whole kernel on one window with fresh working memory; see [`detect_tile_with`].
 pub fn detect_tile(
     tile: &TileData,
     bands: &BandSet,
@@ -38,10 +45,21 @@ pub fn detect_tile(
     params: &EvidenceParams,
     core: Core,
 ) -> TileDetection {
-    let mut ev = pixel_evidence(tile, bands, fit, params);
-    clean_groups(&mut ev.group);
-    let view = ev.view(core.row_offset, core.col_offset, core.rows, core.cols);
-    let fragments = label_fragments(view, (core.scene_row, core.scene_col));
+    detect_tile_with(&mut TileScratch::default(), tile, bands, fit, params, core)
+}
+
+/// Runs the whole kernel on one window, with working memory from `scratch`. The result does
+/// not depend on what `scratch` was used for before.
+pub fn detect_tile_with(
+    scratch: &mut TileScratch,
+    tile: &TileData,
+    bands: &BandSet,
+    fit: &SceneFit,
+    params: &EvidenceParams,
+    core: Core,
+) -> TileDetection {
+    let mut ev = pixel_evidence(&mut scratch.evidence, tile, bands, fit, params);
+    clean_groups(&mut scratch.clean, ev.group.view_mut());
     let groups = ev
         .group
         .slice(s![
@@ -49,5 +67,74 @@ pub fn detect_tile(
             core.col_offset..core.col_offset + core.cols
         ])
         .to_owned();
+    let fragments = label_fragments(groups.view(), (core.scene_row, core.scene_col), |r, c| {
+        ev.at(core.row_offset + r, core.col_offset + c)
+    });
     TileDetection { fragments, groups }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalise::BandFit;
+    use crate::BandRole;
+    use ndarray::Array3;
+
+    /// A window with a bright square, a one-pixel line and a masked corner.
+    fn window(rows: usize, cols: usize) -> TileData {
+        let before = Array3::from_shape_fn((6, rows, cols), |(b, r, c)| {
+            0.05 + 0.02 * b as f32 + 0.001 * ((r * 7 + c * 3 + b) % 5) as f32
+        });
+        let mut after = before.clone();
+        for ((_, r, c), v) in after.indexed_iter_mut() {
+            if (3..9).contains(&r) && (4..12).contains(&c) || r == rows / 2 {
+                *v += 0.2;
+            }
+        }
+        let valid = Array2::from_shape_fn((rows, cols), |(r, c)| r > 1 || c > 2);
+        TileData {
+            before,
+            after,
+            valid,
+        }
+    }
+
+    #[test]
+    fn reused_scratch_gives_the_same_result_as_a_fresh_one() {
+        let bands = BandSet::new(BandRole::ALL).unwrap();
+        let fit = SceneFit {
+            bands: vec![
+                BandFit {
+                    gain: 1.0,
+                    offset: 0.0,
+                    sigma: 0.01
+                };
+                6
+            ],
+            magnitude_threshold: 3.0,
+            otsu_threshold: None,
+            strong_threshold: 3.3,
+            sampled_pixels: 0,
+        };
+        let params = EvidenceParams::default();
+        let core = |rows: usize, cols: usize| Core {
+            row_offset: 1,
+            col_offset: 2,
+            rows: rows - 2,
+            cols: cols - 4,
+            scene_row: 10,
+            scene_col: 20,
+        };
+        let mut scratch = TileScratch::default();
+        for (rows, cols) in [(20, 30), (14, 17), (20, 30), (25, 12)] {
+            let t = window(rows, cols);
+            let fresh = detect_tile(&t, &bands, &fit, &params, core(rows, cols));
+            let reused =
+                detect_tile_with(&mut scratch, &t, &bands, &fit, &params, core(rows, cols));
+            assert!(!fresh.fragments.stats.is_empty());
+            assert_eq!(fresh.groups, reused.groups);
+            assert_eq!(fresh.fragments.labels, reused.fragments.labels);
+            assert_eq!(fresh.fragments.stats, reused.fragments.stats);
+        }
+    }
 }

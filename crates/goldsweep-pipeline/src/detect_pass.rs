@@ -12,7 +12,7 @@ use goldsweep_detect::evidence::{group, EvidenceParams};
 use goldsweep_detect::morphology::HALO;
 use goldsweep_detect::normalise::SceneFit;
 use goldsweep_detect::object_stats::ObjectStats;
-use goldsweep_detect::tile::{detect_tile, Core};
+use goldsweep_detect::tile::{detect_tile_with, Core, TileScratch};
 use goldsweep_detect::TileData;
 use goldsweep_raster::block_cache::{WalkRows, WALK_BUDGET};
 use goldsweep_raster::{RowCarry, ScenePair};
@@ -153,7 +153,8 @@ type WorkerResult = (Vec<TileOutput>, Option<(usize, SweepError)>);
 
 impl Walk<'_> {
     /// One worker: takes tile rows of strips from the queue until none are left, reading each
-    /// tile into one reused buffer and the halo rows from the carry of its tile column.
+    /// tile into one reused buffer and the halo rows from the carry of its tile column, and
+    /// running the kernel in one reused scratch.
     fn worker(&self, worker: usize) -> WorkerResult {
         let mut outputs = Vec::new();
         let mut reader = match self.pair.reader() {
@@ -168,6 +169,7 @@ impl Walk<'_> {
             after: Array3::zeros((0, 0, 0)),
             valid: Array2::default((0, 0)),
         };
+        let mut scratch = TileScratch::default();
         // One carry per tile column of a strip: the rows the next tile down shares.
         let mut carries: Vec<RowCarry> = (0..self.layout.strip_tiles)
             .map(|_| RowCarry::new(2 * self.plan.halo))
@@ -189,7 +191,14 @@ impl Walk<'_> {
                     self.failed.store(true, Ordering::Relaxed);
                     return (outputs, Some((spec.index, e.into())));
                 }
-                let det = detect_tile(&tile, self.pair.bands(), self.fit, self.params, core(&spec));
+                let det = detect_tile_with(
+                    &mut scratch,
+                    &tile,
+                    self.pair.bands(),
+                    self.fit,
+                    self.params,
+                    core(&spec),
+                );
                 if let Some(p) = self.progress {
                     p.tile_done((spec.core.width * spec.core.height) as u64);
                 }

@@ -82,6 +82,25 @@ fn sample_axis(len: usize, block: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// The pixels valid in both dates of all windows, per band, in window and row-major order.
+fn pool_valid_pixels(tiles: &[TileData], nb: usize) -> PixelSample {
+    let mut sample = PixelSample::new(nb);
+    for tile in tiles {
+        let valid: Vec<bool> = tile.valid.iter().copied().collect();
+        let dates = [
+            (&tile.before, &mut sample.before),
+            (&tile.after, &mut sample.after),
+        ];
+        for (stack, pooled) in dates {
+            for (band, out) in stack.outer_iter().zip(pooled.iter_mut()).take(nb) {
+                let kept = band.iter().zip(&valid).filter(|(_, &ok)| ok);
+                out.extend(kept.map(|(&v, _)| v));
+            }
+        }
+    }
+    sample
+}
+
 /// Reads the sample windows (in parallel, one reader per worker) and fits the scene: the
 /// band normalisation on the pooled valid pixels, then the threshold on the change magnitude
 /// computed per window exactly as the detector computes it (with its spatial smoothing).
@@ -101,18 +120,7 @@ pub fn fit_scene(pair: &ScenePair, params: &FitParams) -> Result<SceneFit, Sweep
             },
         )
         .collect::<Result<_, _>>()?;
-    let mut sample = PixelSample::new(nb);
-    for tile in &tiles {
-        for ((r, c), &ok) in tile.valid.indexed_iter() {
-            if !ok {
-                continue;
-            }
-            for b in 0..nb {
-                sample.before[b].push(tile.before[[b, r, c]]);
-                sample.after[b].push(tile.after[[b, r, c]]);
-            }
-        }
-    }
+    let sample = pool_valid_pixels(&tiles, nb);
     if sample.len() < 100 {
         return Err(SweepError::NoValidPixels {
             before: pair.before().path().to_path_buf(),
