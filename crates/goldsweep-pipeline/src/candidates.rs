@@ -187,8 +187,12 @@ pub fn build_candidates(
         .filter(|&i| class_of[i].is_some())
         .collect();
 
+    // One job per thread: each job creates its own PROJ transforms, which costs more than
+    // building many candidates.
+    let per_job = kept.len().div_ceil(rayon::current_num_threads().max(1));
     let mut candidates: Vec<Candidate> = kept
         .par_iter()
+        .with_min_len(per_job.max(1))
         .map_init(
             || {
                 (

@@ -395,6 +395,10 @@ fn calibrate(
 }
 
 /// [`calibrate`] from stored UInt16 values `stored` (row-major, the band's rows) into `band`.
+///
+/// A UInt16 value is always finite, so validity only depends on the nodata value, and the
+/// three results (reflectance, validity, non-zero) are computed in separate passes over each
+/// row that the compiler vectorises.
 fn calibrate_u16(
     stored: &[u16],
     mut band: ArrayViewMut2<f32>,
@@ -402,7 +406,12 @@ fn calibrate_u16(
     nonzero: &mut [bool],
     (nodata, scale, offset): (Option<f64>, f64, f64),
 ) {
-    let nodata = nodata.map_or(f32::NAN, |v| v as f32);
+    // Compared as f32, like other types; a value no UInt16 can hold (fractional, negative,
+    // NaN) never matches.
+    let nodata = nodata
+        .map(|v| v as f32)
+        .filter(|v| v.fract() == 0.0 && (0.0..=f32::from(u16::MAX)).contains(v))
+        .map(|v| v as u16);
     let cols = band.ncols().max(1);
     let rows = band.rows_mut().into_iter().zip(valid.rows_mut());
     let rows = rows.zip(
@@ -411,20 +420,21 @@ fn calibrate_u16(
             .zip(nonzero.chunks_exact_mut(cols)),
     );
     for ((mut values, mut ok), (stored, nz)) in rows {
-        if let (Some(values), Some(ok)) = (values.as_slice_mut(), ok.as_slice_mut()) {
-            let row = values.iter_mut().zip(ok).zip(stored.iter().zip(nz));
-            for ((v, ok), (&x, nz)) in row {
-                *v = calibrate_one(f32::from(x), ok, nz, nodata, scale, offset);
-            }
-        } else {
-            let row = values
+        let reflectance = |x: u16| (f64::from(x) * scale + offset) as f32;
+        match values.as_slice_mut() {
+            Some(values) => values
                 .iter_mut()
-                .zip(ok.iter_mut())
-                .zip(stored.iter().zip(nz));
-            for ((v, ok), (&x, nz)) in row {
-                *v = calibrate_one(f32::from(x), ok, nz, nodata, scale, offset);
-            }
+                .zip(stored)
+                .for_each(|(v, &x)| *v = reflectance(x)),
+            None => values
+                .iter_mut()
+                .zip(stored)
+                .for_each(|(v, &x)| *v = reflectance(x)),
         }
+        if let Some(nd) = nodata {
+            ok.iter_mut().zip(stored).for_each(|(ok, &x)| *ok &= x != nd);
+        }
+        nz.iter_mut().zip(stored).for_each(|(nz, &x)| *nz |= x != 0);
     }
 }
 
