@@ -432,7 +432,9 @@ fn calibrate_u16(
                 .for_each(|(v, &x)| *v = reflectance(x)),
         }
         if let Some(nd) = nodata {
-            ok.iter_mut().zip(stored).for_each(|(ok, &x)| *ok &= x != nd);
+            ok.iter_mut()
+                .zip(stored)
+                .for_each(|(ok, &x)| *ok &= x != nd);
         }
         nz.iter_mut().zip(stored).for_each(|(nz, &x)| *nz |= x != 0);
     }
