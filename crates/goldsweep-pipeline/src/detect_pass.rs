@@ -127,8 +127,8 @@ pub fn detect_all(
     }
     let computed = slots.iter().filter(|s| s.is_some()).count();
     if computed != plan.len() {
-        return Err(SweepError::Fit(format!(
-            "internal error: the detect pass computed {computed} of {} tiles",
+        return Err(SweepError::Internal(format!(
+            "the detect pass computed {computed} of {} tiles",
             plan.len()
         )));
     }

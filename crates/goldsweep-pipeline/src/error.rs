@@ -27,6 +27,9 @@ pub enum SweepError {
     Output { path: PathBuf, reason: String },
     #[error("coordinate transformation failed: {0}")]
     Transform(String),
+    /// The machine or the program failed (worker threads, a broken invariant), not the inputs.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl SweepError {
@@ -38,7 +41,10 @@ impl SweepError {
             SweepError::Catalogue(_) | SweepError::Reader(_) | SweepError::NoValidPixels { .. } => {
                 true
             }
-            SweepError::Fit(_) | SweepError::Output { .. } | SweepError::Transform(_) => false,
+            SweepError::Fit(_)
+            | SweepError::Output { .. }
+            | SweepError::Transform(_)
+            | SweepError::Internal(_) => false,
         }
     }
 }

@@ -154,7 +154,7 @@ pub fn sweep_staged(settings: &SweepSettings) -> Result<(SweepReport, Staging), 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
         .build()
-        .map_err(|e| SweepError::Fit(format!("cannot start worker threads: {e}")))?;
+        .map_err(|e| SweepError::Internal(format!("cannot start worker threads: {e}")))?;
     pool.install(|| run(settings))
 }
 
