@@ -78,14 +78,23 @@ pub fn chip_window(bounds: (f64, f64, f64, f64), grid: &Grid) -> Option<(Window,
     (width > 0 && height > 0).then(|| (Window::new(col, row, width, height), factor))
 }
 
+/// Whether `file_name` is a chip (`<id>_before.png`, `<id>_after.png`, `<id>_false.png`).
+pub fn is_chip_file(file_name: &str) -> bool {
+    ["_before.png", "_after.png", "_false.png"]
+        .iter()
+        .any(|suffix| file_name.ends_with(suffix))
+}
+
 /// Writes the chips of the first `n` sites that are in the ledger and detected in this run,
-/// and records their paths on the sites.
+/// and records their paths on the sites. Chips an earlier run left in the folder are removed
+/// when the run is committed.
 pub fn write_chips(
     report: &SweepReport,
     sites: &mut [Site],
     n: usize,
     staging: &mut Staging,
 ) -> Result<ChipOutcome, LedgerError> {
+    staging.own_folder(CHIPS_DIR, is_chip_file);
     if n == 0 {
         return Ok(ChipOutcome::default());
     }

@@ -215,6 +215,34 @@ fn first_run_writes_every_field_output() -> TestResult {
 }
 
 #[test]
+fn stale_chips_of_an_earlier_run_are_removed_and_other_files_kept() -> TestResult {
+    let run = first_run();
+    let dir = tempfile::tempdir()?;
+    let chips = dir.path().join("chips");
+    std::fs::create_dir_all(&chips)?;
+    for name in ["OLD-1_before.png", "OLD-1_after.png", "OLD-1_false.png", "notes.txt"] {
+        std::fs::write(chips.join(name), b"from an earlier run")?;
+    }
+    let mut staging = Staging::new(dir.path())?;
+    let options = LedgerOptions {
+        chips: 2,
+        ..LedgerOptions::default()
+    };
+    let summary = write_field_outputs(&run.report, &mut staging, &options)?;
+    staging.commit()?;
+    let mut left: Vec<String> = std::fs::read_dir(&chips)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(summary.chips, 2);
+    assert_eq!(left.len(), 3 * 2 + 1, "{left:?}");
+    assert!(left.contains(&"notes.txt".to_string()));
+    assert!(left.iter().all(|n| !n.starts_with("OLD-1")), "{left:?}");
+    Ok(())
+}
+
+#[test]
 fn english_ledger_has_english_headers() -> TestResult {
     let run = first_run();
     let dir = tempfile::tempdir()?;

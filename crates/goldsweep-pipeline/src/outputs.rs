@@ -29,6 +29,8 @@ pub const MANIFEST: &str = "run.json";
 pub struct Staging {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
+    /// Sub-folders whose files of the run's own kind are replaced as a whole on commit.
+    owned: Vec<(PathBuf, fn(&str) -> bool)>,
     committed: bool,
 }
 
@@ -41,6 +43,7 @@ impl Staging {
         Ok(Staging {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
+            owned: Vec::new(),
             committed: false,
         })
     }
@@ -102,7 +105,15 @@ impl Staging {
         Ok(tmp)
     }
 
-    /// Renames every staged file into place.
+    /// Declares that this run owns the files of sub-folder `name` for which `ours(file_name)`
+    /// holds: on [`Staging::commit`], those that this run did not write (left by an earlier run
+    /// into the same folder) are removed, so the folder shows this run's files only. Other
+    /// files in it are never touched.
+    pub fn own_folder(&mut self, name: &str, ours: fn(&str) -> bool) {
+        self.owned.push((self.dir.join(name), ours));
+    }
+
+    /// Renames every staged file into place, then removes the stale files of owned folders.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, SweepError> {
         let mut done = Vec::new();
         for (tmp, dst) in &self.pending {
@@ -115,6 +126,20 @@ impl Staging {
             done.push(dst.clone());
         }
         self.committed = true;
+        for (folder, ours) in &self.owned {
+            let Ok(entries) = fs::read_dir(folder) else {
+                continue;
+            };
+            for path in entries.flatten().map(|e| e.path()) {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if path.is_file() && ours(name) && !done.contains(&path) {
+                    fs::remove_file(&path).map_err(|e| SweepError::Output {
+                        path: path.clone(),
+                        reason: format!("cannot remove the stale file of an earlier run: {e}"),
+                    })?;
+                }
+            }
+        }
         Ok(done)
     }
 }
