@@ -220,7 +220,12 @@ fn stale_chips_of_an_earlier_run_are_removed_and_other_files_kept() -> TestResul
     let dir = tempfile::tempdir()?;
     let chips = dir.path().join("chips");
     std::fs::create_dir_all(&chips)?;
-    for name in ["OLD-1_before.png", "OLD-1_after.png", "OLD-1_false.png", "notes.txt"] {
+    for name in [
+        "OLD-1_before.png",
+        "OLD-1_after.png",
+        "OLD-1_false.png",
+        "notes.txt",
+    ] {
         std::fs::write(chips.join(name), b"from an earlier run")?;
     }
     let mut staging = Staging::new(dir.path())?;
