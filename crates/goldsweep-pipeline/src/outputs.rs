@@ -23,6 +23,9 @@ pub const OBJECTS: &str = "objects.geojson";
 pub const CHANGE_RASTER: &str = "change.tif";
 pub const MANIFEST: &str = "run.json";
 
+/// Whether a file name is of a kind of output (see [`Staging::own_folder`]).
+pub type FileKind = fn(&str) -> bool;
+
 /// Files being written: temporary paths and the final names they get on [`Staging::commit`].
 /// Dropping an uncommitted staging removes the temporary files.
 #[derive(Debug)]
@@ -30,7 +33,7 @@ pub struct Staging {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
     /// Sub-folders whose files of the run's own kind are replaced as a whole on commit.
-    owned: Vec<(PathBuf, fn(&str) -> bool)>,
+    owned: Vec<(PathBuf, FileKind)>,
     committed: bool,
 }
 
@@ -109,7 +112,7 @@ impl Staging {
     /// holds: on [`Staging::commit`], those that this run did not write (left by an earlier run
     /// into the same folder) are removed, so the folder shows this run's files only. Other
     /// files in it are never touched.
-    pub fn own_folder(&mut self, name: &str, ours: fn(&str) -> bool) {
+    pub fn own_folder(&mut self, name: &str, ours: FileKind) {
         self.owned.push((self.dir.join(name), ours));
     }
 
