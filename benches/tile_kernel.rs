@@ -62,6 +62,7 @@ fn fit() -> SceneFit {
         otsu_threshold: Some(3.0),
         strong_threshold: 4.5,
         sampled_pixels: 0,
+        cloud_screened_pixels: 0,
     }
 }
 

@@ -85,6 +85,10 @@ pub struct SweepOptions {
     /// Mask for the after scene: any raster, non-zero = cloud/shadow/invalid.
     #[arg(long, value_name = "RASTER")]
     pub mask_after: Option<PathBuf>,
+    /// Do not screen clouds spectrally. By default, on reflectance data, thick cloud and its
+    /// thin edge in either date are never change, in addition to masks and QA bands.
+    #[arg(long)]
+    pub no_cloud_screen: bool,
     /// Tile side in pixels (results do not depend on it).
     #[arg(long, value_name = "N", default_value_t = 512)]
     pub tile: usize,

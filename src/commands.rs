@@ -233,6 +233,18 @@ fn print_summary(r: &SweepReport, out: &Path) {
         r.fit.sampled_pixels,
         out.display()
     );
+    let screen = &r.manifest["parameters"]["cloud_screen"];
+    if screen["enabled"].as_bool() == Some(true) {
+        outln!(
+            "cloud screen on: {} sampled pixels screened as cloud",
+            r.fit.cloud_screened_pixels
+        );
+    } else {
+        outln!(
+            "cloud screen {}",
+            screen["reason"].as_str().unwrap_or("off")
+        );
+    }
 }
 
 fn print_table(cands: &[Candidate], top: usize) {

@@ -2,6 +2,7 @@
 
 use ndarray::{Array2, ArrayView2, ArrayView3, ArrayViewMut2};
 
+use crate::cloud::{screen, ScreenScratch};
 use crate::indices::{bsi, mndwi, ndvi, ndwi, visible_bare_index};
 use crate::normalise::{BandFit, SceneFit};
 use crate::object_stats::Evidence;
@@ -19,7 +20,8 @@ pub mod group {
     pub const INVALID: u8 = 255;
 }
 
-/// Thresholds on the index deltas that split change into groups.
+/// Thresholds on the index deltas that split change into groups, and whether clouds are
+/// screened.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct EvidenceParams {
     /// Water index of the after date above which a pixel counts as open water.
@@ -28,6 +30,10 @@ pub struct EvidenceParams {
     pub water_gain_min: f32,
     /// Fraction of the change threshold that a pixel's own (unsmoothed) magnitude must reach.
     pub own_fraction: f32,
+    /// Whether pixels the [`crate::cloud`] screen flags in either date are invalid. The
+    /// pipeline records it, and why, in its own manifest entry.
+    #[serde(skip)]
+    pub cloud_screen: bool,
 }
 
 impl Default for EvidenceParams {
@@ -36,6 +42,7 @@ impl Default for EvidenceParams {
             water_after_min: 0.1,
             water_gain_min: 0.2,
             own_fraction: 0.5,
+            cloud_screen: true,
         }
     }
 }
@@ -47,6 +54,9 @@ pub struct EvidenceScratch {
     chi: ChiRows,
     magnitude: Vec<f32>,
     groups: Vec<u8>,
+    screen: ScreenScratch,
+    /// The tile's validity, less the screened clouds.
+    valid: Vec<bool>,
 }
 
 /// The change magnitude and group of every pixel of a window.
@@ -164,11 +174,13 @@ struct ChiRows {
 
 impl ChiRows {
     /// Fills `magnitude` (row-major, one value per pixel of `tile`) with the
-    /// [`change_magnitude`], row by row, and calls `row_done(row, chi, magnitude)` with each
-    /// finished row's chi-square (zero where invalid) and magnitude.
+    /// [`change_magnitude`] of the pixels `valid` (row-major) allows, row by row, and calls
+    /// `row_done(row, chi, magnitude)` with each finished row's chi-square (zero where invalid)
+    /// and magnitude.
     fn magnitude(
         &mut self,
         tile: &TileData,
+        valid: &[bool],
         nb: usize,
         fit: &[BandFit],
         magnitude: &mut [f32],
@@ -178,11 +190,9 @@ impl ChiRows {
         let plane = rows * cols;
         let before = tile.before.as_standard_layout();
         let after = tile.after.as_standard_layout();
-        let valid = tile.valid.as_standard_layout();
-        let (before, after, valid) = (
+        let (before, after) = (
             before.as_slice().unwrap_or(&[]),
             after.as_slice().unwrap_or(&[]),
-            valid.as_slice().unwrap_or(&[]),
         );
         let w = cols + 2;
         for (buf, len) in [
@@ -334,13 +344,17 @@ fn taps(buf: &[f32], slot: usize, cols: usize) -> (&[f32], &[f32], &[f32]) {
 pub fn change_magnitude(tile: &TileData, nb: usize, fit: &[BandFit]) -> Array2<f32> {
     let shape = tile.shape();
     let mut magnitude = vec![0.0; shape.0 * shape.1];
-    ChiRows::default().magnitude(tile, nb, fit, &mut magnitude, |_, _, _| {});
+    let valid = tile.valid.as_standard_layout();
+    let valid = valid.as_slice().unwrap_or(&[]);
+    ChiRows::default().magnitude(tile, valid, nb, fit, &mut magnitude, |_, _, _| {});
     Array2::from_shape_vec(shape, magnitude).expect("one magnitude per pixel")
 }
 
 /// Computes the change magnitude and group of every pixel of a tile into `scratch`.
 ///
-/// A pixel is change when it is valid, its [`change_magnitude`] reaches
+/// With `params.cloud_screen`, pixels the [`crate::cloud`] screen flags are invalid too (the
+/// tile then needs [`crate::cloud::REACH`] more pixels of halo). A pixel is change when it is
+/// valid, its [`change_magnitude`] reaches
 /// `fit.magnitude_threshold` and its own unsmoothed magnitude reaches
 /// `params.own_fraction` of it; it is [`group::WATER`] when the after date is water and the water
 /// index rose, [`group::LAND`] otherwise. Invalid pixels get [`group::INVALID`] and zero evidence.
@@ -361,10 +375,19 @@ pub fn pixel_evidence<'a>(
         chi,
         magnitude,
         groups,
+        screen: screen_scratch,
+        valid,
     } = scratch;
+    if params.cloud_screen {
+        screen(screen_scratch, tile, bands, valid);
+    } else {
+        valid.clear();
+        valid.extend(tile.valid.iter());
+    }
     magnitude.resize(rows * cols, 0.0);
     groups.resize(rows * cols, group::INVALID);
-    chi.magnitude(tile, bands.len(), &fit.bands, magnitude, |r, chi, m| {
+    let nb = bands.len();
+    chi.magnitude(tile, valid, nb, &fit.bands, magnitude, |r, chi, m| {
         let out = &mut groups[r * cols..(r + 1) * cols];
         for ((g, &m), &chi) in out.iter_mut().zip(m).zip(chi) {
             let weak = (m < fit.magnitude_threshold) | (chi < own_chi_min);
@@ -411,6 +434,7 @@ mod tests {
             otsu_threshold: None,
             strong_threshold: 4.5,
             sampled_pixels: 0,
+            cloud_screened_pixels: 0,
         }
     }
 

@@ -4,6 +4,8 @@
 //!
 //! - [`BandRole`], [`BandSet`], [`TileData`] — reflectance of both dates for one window, bands by
 //!   role, with a validity mask.
+//! - [`cloud`] — the spectral cloud screen: thick cloud and its thin edge in either date are
+//!   invalid.
 //! - [`normalise`] — relative radiometric normalisation of the after date onto the before date
 //!   and the scene-adaptive change threshold ([`normalise::SceneFit`], fitted on a sample).
 //! - [`indices`] — NDVI, MNDWI/NDWI, BSI and the visible bare proxy.
@@ -17,6 +19,7 @@
 
 mod bands;
 pub mod classify;
+pub mod cloud;
 pub mod evidence;
 pub mod indices;
 pub mod label;

@@ -1,17 +1,17 @@
 //! Binary clean-up of the change groups with 3 × 3 neighbourhoods.
 //!
-//! The change magnitude looks one pixel around each pixel and both clean-up steps one more
-//! each, so a tile needs a halo of [`HALO`] pixels for its core to come out exactly as in a
-//! whole-scene run.
+//! The cloud screen looks [`crate::cloud::REACH`] pixels around each pixel, the change
+//! magnitude one more and both clean-up steps one more each, so a tile needs a halo of
+//! [`HALO`] pixels for its core to come out exactly as in a whole-scene run.
 //! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter.
 
 use ndarray::ArrayViewMut2;
 
 use crate::evidence::group;
 
-/// Halo (pixels) a tile needs for the smoothed magnitude and [`clean_groups`] to be exact in
-/// its core.
-pub const HALO: usize = 3;
+/// Halo (pixels) a tile needs for the cloud screen, the smoothed magnitude and
+/// [`clean_groups`] to be exact in its core.
+pub const HALO: usize = crate::cloud::REACH + 3;
 
 /// Neighbour-count code of a land-change pixel: a sum of up to 9 codes keeps the number of land
 /// pixels in its low four bits and the number of water pixels in its high four bits.

@@ -88,6 +88,9 @@ pub struct SceneFit {
     /// change is mapped in full around strong change, but never on its own.
     pub strong_threshold: f32,
     pub sampled_pixels: usize,
+    /// Pixels of the sample, valid by nodata and the given masks, that the cloud screen
+    /// ([`crate::cloud`]) left out (not counted in `sampled_pixels`).
+    pub cloud_screened_pixels: usize,
 }
 
 /// Why a fit could not be made.
@@ -144,6 +147,7 @@ impl SceneFit {
             otsu_threshold,
             strong_threshold: magnitude_threshold * params.strong_factor,
             sampled_pixels,
+            cloud_screened_pixels: 0,
         }
     }
 }

@@ -115,6 +115,7 @@ mod tests {
             otsu_threshold: None,
             strong_threshold: 3.3,
             sampled_pixels: 0,
+            cloud_screened_pixels: 0,
         };
         let params = EvidenceParams::default();
         let core = |rows: usize, cols: usize| Core {

@@ -8,12 +8,18 @@
 //! so the sample keeps its size (262 144 pixels) on smaller scenes while the blocks decoded
 //! stay about a ninth of the scene: 64 blocks per date of a full Sentinel-2 tile (484 blocks
 //! of 512 px), 16 of a quarter tile, 4 of a sixteenth.
+//!
+//! With the cloud screen on, each window is screened on its own ([`goldsweep_detect::cloud`])
+//! before anything is fitted, so that unmasked clouds drive neither the normalisation nor the
+//! threshold.
 
+use goldsweep_detect::cloud::{screen, ScreenScratch};
 use goldsweep_detect::evidence::change_magnitude;
 use goldsweep_detect::normalise::{fit_normalisation, FitParams, PixelSample, SceneFit};
 use goldsweep_detect::TileData;
 use goldsweep_raster::block_cache::BlockShape;
 use goldsweep_raster::{ScenePair, Window};
+use ndarray::Array2;
 use rayon::prelude::*;
 
 use crate::error::SweepError;
@@ -101,14 +107,19 @@ fn pool_valid_pixels(tiles: &[TileData], nb: usize) -> PixelSample {
     sample
 }
 
-/// Reads the sample windows (in parallel, one reader per worker) and fits the scene: the
-/// band normalisation on the pooled valid pixels, then the threshold on the change magnitude
-/// computed per window exactly as the detector computes it (with its spatial smoothing).
-pub fn fit_scene(pair: &ScenePair, params: &FitParams) -> Result<SceneFit, SweepError> {
+/// Reads the sample windows (in parallel, one reader per worker), screens them for cloud when
+/// `cloud_screen` is set, and fits the scene: the band normalisation on the pooled valid
+/// pixels, then the threshold on the change magnitude computed per window exactly as the
+/// detector computes it (with its spatial smoothing).
+pub fn fit_scene(
+    pair: &ScenePair,
+    params: &FitParams,
+    cloud_screen: bool,
+) -> Result<SceneFit, SweepError> {
     let grid = pair.grid();
     let windows = sample_windows(grid.width, grid.height, pair.block_shape());
     let nb = pair.bands().len();
-    let tiles: Vec<TileData> = windows
+    let mut tiles: Vec<TileData> = windows
         .par_iter()
         .map_init(
             || pair.reader(),
@@ -120,6 +131,20 @@ pub fn fit_scene(pair: &ScenePair, params: &FitParams) -> Result<SceneFit, Sweep
             },
         )
         .collect::<Result<_, _>>()?;
+    let screened: usize = if cloud_screen {
+        tiles
+            .par_iter_mut()
+            .map_init(ScreenScratch::default, |scratch, tile| {
+                let mut valid = Vec::new();
+                let n = screen(scratch, tile, pair.bands(), &mut valid);
+                tile.valid = Array2::from_shape_vec(tile.valid.dim(), valid)
+                    .map_err(|e| SweepError::Internal(format!("cloud screen of a window: {e}")))?;
+                Ok(n)
+            })
+            .sum::<Result<usize, SweepError>>()?
+    } else {
+        0
+    };
     let sample = pool_valid_pixels(&tiles, nb);
     if sample.len() < 100 {
         return Err(SweepError::NoValidPixels {
@@ -141,12 +166,10 @@ pub fn fit_scene(pair: &ScenePair, params: &FitParams) -> Result<SceneFit, Sweep
                 .collect::<Vec<_>>()
         })
         .collect();
-    Ok(SceneFit::with_threshold(
-        bands,
-        &magnitudes,
-        sample.len(),
-        params,
-    ))
+    Ok(SceneFit {
+        cloud_screened_pixels: screened,
+        ..SceneFit::with_threshold(bands, &magnitudes, sample.len(), params)
+    })
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! explained candidates on disk.
 //!
 //! ```text
-//! ScenePair ──► fit_pass (stratified sample: normalisation + threshold)
+//! ScenePair ──► cloud_screen (whether clouds are screened spectrally)
+//!           ──► fit_pass (stratified sample: normalisation + threshold)
 //!           ──► detect_pass (tiles in parallel: evidence → clean-up → fragments)
 //!           ──► seam_stitch (union-find across tile seams → objects)
 //!           ──► candidates (MMU, class, outline, catalogue relation, score, rank, id)
@@ -14,6 +15,7 @@
 //! integer sums, and every collection is ordered by scene position before it is used.
 
 pub mod candidates;
+pub mod cloud_screen;
 pub mod detect_pass;
 pub mod error;
 pub mod fit_pass;
@@ -91,6 +93,8 @@ pub struct SweepSettings {
     /// Smallest object kept, pixels.
     pub min_pixels: u64,
     pub fit: FitParams,
+    /// Evidence thresholds and whether the cloud screen is wanted (it runs only on pairs of
+    /// reflectance, see [`cloud_screen`]).
     pub evidence: EvidenceParams,
     pub classes: ClassParams,
     pub context: site_context::ContextParams,
@@ -200,12 +204,13 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     };
     let t_open = t0.elapsed();
 
-    let fit = fit_pass::fit_scene(&pair, &settings.fit)?;
+    let (evidence, screen_use) = cloud_screen::evidence_for(&pair, &settings.evidence);
+    let fit = fit_pass::fit_scene(&pair, &settings.fit, evidence.cloud_screen)?;
     let t_fit = t0.elapsed();
 
     let plan = detect_pass::plan(&pair, settings.tile_size);
     let progress = settings.progress.as_ref().map(|p| p.0.as_ref());
-    let tiles = detect_pass::detect_all(&pair, &plan, &fit, &settings.evidence, progress)?;
+    let tiles = detect_pass::detect_all(&pair, &plan, &fit, &evidence, progress)?;
     let valid: u64 = tiles.iter().map(|t| t.valid_pixels).sum();
     if valid == 0 {
         return Err(SweepError::NoValidPixels {
@@ -287,7 +292,12 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
             "min_area_m2": settings.min_area_m2,
             "min_pixels": settings.min_pixels,
             "fit": settings.fit,
-            "evidence": settings.evidence,
+            "evidence": evidence,
+            "cloud_screen": {
+                "enabled": screen_use.enabled,
+                "reason": screen_use.reason,
+                "screened_sample_pixels": fit.cloud_screened_pixels,
+            },
             "classes": settings.classes,
             "context": settings.context,
         },

@@ -21,6 +21,7 @@ use goldsweep_detect::{BandRole, BandSet};
 use goldsweep_raster::{Scene, ScenePair, Window};
 
 use crate::candidates::Candidate;
+use crate::cloud_screen;
 use crate::detect_pass::{self, Run};
 use crate::error::SweepError;
 use crate::fit_pass;
@@ -152,16 +153,18 @@ pub fn reactivated(series: &[Option<f32>]) -> bool {
     })
 }
 
-/// Change pixels (any group, after clean-up) of a pair, as a row-major bitmap of the grid.
+/// Change pixels (any group, after clean-up) of a pair, as a row-major bitmap of the grid,
+/// swept as the main pair is (cloud screen included where the pair allows it).
 fn change_mask(
     pair: &ScenePair,
     fit_params: &FitParams,
-    evidence: &EvidenceParams,
+    requested: &EvidenceParams,
     tile_size: usize,
 ) -> Result<Vec<bool>, SweepError> {
-    let fit = fit_pass::fit_scene(pair, fit_params)?;
+    let (evidence, _) = cloud_screen::evidence_for(pair, requested);
+    let fit = fit_pass::fit_scene(pair, fit_params, evidence.cloud_screen)?;
     let plan = detect_pass::plan(pair, tile_size);
-    let tiles = detect_pass::detect_all(pair, &plan, &fit, evidence, None)?;
+    let tiles = detect_pass::detect_all(pair, &plan, &fit, &evidence, None)?;
     let stitched = seam_stitch::stitch(&plan, &tiles);
     let width = pair.grid().width;
     let mut mask = vec![false; width * pair.grid().height];

@@ -12,6 +12,11 @@ pub(crate) struct Radiometry {
     pub offset: f64,
     /// Where the numbers came from (recorded in the run manifest).
     pub source: &'static str,
+    /// Whether the converted values are (surface or top-of-atmosphere) reflectance, so that
+    /// absolute reflectance thresholds such as the cloud screen's apply: true for explicit
+    /// options, band metadata, the Landsat and Sentinel-2 defaults and floating-point data;
+    /// false for the 8-bit fraction of full scale and integers used as stored.
+    pub reflectance: bool,
 }
 
 /// What is known about a band when choosing its radiometry.
@@ -31,7 +36,8 @@ pub(crate) struct BandFacts {
 /// 3. Landsat Collection 2 surface reflectance files: scale 2.75e-5, offset −0.2;
 /// 4. Sentinel-2 integer data: scale 1e-4 (L1C/L2A digital numbers are reflectance × 10000);
 /// 5. 8-bit data: 1/255, so thresholds on brightness see a fraction of full scale;
-/// 6. identity (floats and other integer data of unknown sensors are used as stored).
+/// 6. identity (floats and other integer data of unknown sensors are used as stored; floats
+///    are taken to be reflectance already, integers are not).
 pub(crate) fn choose_radiometry(
     scale: Option<f64>,
     offset: Option<f64>,
@@ -43,6 +49,7 @@ pub(crate) fn choose_radiometry(
             scale: scale.unwrap_or(1.0),
             offset: offset.unwrap_or(0.0),
             source: "option",
+            reflectance: true,
         };
     }
     let meta_scale = facts.metadata_scale.unwrap_or(1.0);
@@ -52,6 +59,7 @@ pub(crate) fn choose_radiometry(
             scale: meta_scale,
             offset: meta_offset,
             source: "band metadata",
+            reflectance: true,
         };
     }
     let landsat = matches!(sensor, Sensor::LandsatTm | Sensor::LandsatOli);
@@ -60,6 +68,7 @@ pub(crate) fn choose_radiometry(
             scale: 2.75e-5,
             offset: -0.2,
             source: "Landsat Collection 2 surface reflectance default",
+            reflectance: true,
         };
     }
     let integer16 = matches!(facts.data_type, GdalDataType::UInt16 | GdalDataType::Int16);
@@ -68,6 +77,7 @@ pub(crate) fn choose_radiometry(
             scale: 1e-4,
             offset: 0.0,
             source: "Sentinel-2 integer default (DN / 10000)",
+            reflectance: true,
         };
     }
     if facts.data_type == GdalDataType::UInt8 {
@@ -75,12 +85,17 @@ pub(crate) fn choose_radiometry(
             scale: 1.0 / 255.0,
             offset: 0.0,
             source: "8-bit default (DN / 255, fraction of full scale)",
+            reflectance: false,
         };
     }
     Radiometry {
         scale: 1.0,
         offset: 0.0,
         source: "none (values used as stored)",
+        reflectance: matches!(
+            facts.data_type,
+            GdalDataType::Float32 | GdalDataType::Float64
+        ),
     }
 }
 
@@ -106,10 +121,13 @@ mod tests {
         assert_eq!((r.scale, r.offset), (1e-4, 0.0));
         let r = choose_radiometry(None, None, Sensor::Sentinel2, facts(GdalDataType::Float32));
         assert_eq!((r.scale, r.offset), (1.0, 0.0));
+        assert!(r.reflectance);
         let r = choose_radiometry(None, None, Sensor::LandsatTm, facts(GdalDataType::UInt8));
         assert_eq!((r.scale, r.offset), (1.0 / 255.0, 0.0));
+        assert!(!r.reflectance);
         let r = choose_radiometry(None, None, Sensor::FourBand, facts(GdalDataType::Int16));
         assert_eq!((r.scale, r.offset), (1.0, 0.0));
+        assert!(!r.reflectance);
         let sr = BandFacts {
             landsat_sr_file: true,
             ..u16f

@@ -147,6 +147,17 @@ impl Scene {
         &self.inner.grid
     }
 
+    /// The first role band whose values are not known to be reflectance (an 8-bit fraction of
+    /// full scale, or integers used as stored), with where its scale came from; `None` when
+    /// every role band is reflectance.
+    pub fn uncalibrated_band(&self) -> Option<(BandRole, &'static str)> {
+        self.inner
+            .band_info
+            .iter()
+            .find(|b| !b.radiometry.reflectance)
+            .map(|b| (b.role, b.radiometry.source))
+    }
+
     /// What was resolved, for the run manifest: path, size, CRS, sensor and how it was decided,
     /// each role's source file/band, data type, nodata, scale and offset (with their origin),
     /// the quality band and the mask.
