@@ -82,9 +82,10 @@ pub struct SweepOptions {
     /// Mask for the before scene: any raster, non-zero = cloud/shadow/invalid.
     #[arg(long, value_name = "RASTER")]
     pub mask_before: Option<PathBuf>,
-    /// Mask for the after scene: any raster, non-zero = cloud/shadow/invalid.
+    /// Mask for the after scene: any raster, non-zero = cloud/shadow/invalid. With a time
+    /// series, give it once for the last date only, or once per --after in the same order.
     #[arg(long, value_name = "RASTER")]
-    pub mask_after: Option<PathBuf>,
+    pub mask_after: Vec<PathBuf>,
     /// Do not screen clouds spectrally. By default, on reflectance data, thick cloud and its
     /// thin edge in either date are never change, in addition to masks and QA bands.
     #[arg(long)]

@@ -39,6 +39,21 @@ fn run_sweep(a: SweepArgs) -> Result<()> {
     })?;
     let mut settings = sweep_settings(&a.before, after, a.catalogue.clone(), &a.out, &a.options)?;
     settings.intermediate = intermediate.to_vec();
+    settings.intermediate_masks = match a.options.mask_after.len() {
+        0 | 1 => vec![None; intermediate.len()],
+        n if n == a.after.len() => a.options.mask_after[..n - 1]
+            .iter()
+            .cloned()
+            .map(Some)
+            .collect(),
+        n => {
+            return Err(anyhow!(BadInput(format!(
+                "--mask-after: given {n} times for {} --after dates; give it once (for the last \
+                 date) or once per --after, in the same order",
+                a.after.len()
+            ))))
+        }
+    };
     settings.history = a.history.clone();
     settings.progress = crate::progress::hook(a.options.progress);
     let report = sweep_with_ledger(&settings, &a.options)?;
@@ -72,8 +87,8 @@ fn demo_dir(explicit: Option<PathBuf>) -> Result<PathBuf> {
 fn run_demo(a: DemoArgs) -> Result<()> {
     let dir = demo_dir(a.data)?;
     let mut options = a.options.clone();
-    if options.mask_after.is_none() && dir.join("after_mask.tif").is_file() {
-        options.mask_after = Some(dir.join("after_mask.tif"));
+    if options.mask_after.is_empty() && dir.join("after_mask.tif").is_file() {
+        options.mask_after = vec![dir.join("after_mask.tif")];
     }
     let mut settings = sweep_settings(
         &dir.join("before.tif"),

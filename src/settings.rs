@@ -46,7 +46,7 @@ pub fn sweep_settings(
     };
     let mut s = SweepSettings::new(before.to_path_buf(), after.to_path_buf(), out.to_path_buf());
     s.before_options = scene(&o.mask_before);
-    s.after_options = scene(&o.mask_after);
+    s.after_options = scene(&o.mask_after.last().cloned());
     s.evidence.cloud_screen = !o.no_cloud_screen;
     s.catalogue = catalogue;
     if o.tile < 16 {

@@ -541,6 +541,26 @@ fn tile_below_minimum() {
     assert_bad_input("--tile 4", &o, Some(&out), &[text("--tile")]);
 }
 
+#[test]
+fn more_after_masks_than_after_dates() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let mask = s(&demo("after_mask.tif"));
+    let o = sweep(
+        &demo("before.tif"),
+        &demo("after.tif"),
+        None,
+        &out,
+        &["--mask-after", &mask, "--mask-after", &mask],
+    );
+    assert_bad_input(
+        "two --mask-after for one --after",
+        &o,
+        Some(&out),
+        &[text("--mask-after")],
+    );
+}
+
 fn demo_sweep(out: &Path) -> Output {
     let mask = demo("after_mask.tif");
     sweep(

@@ -302,4 +302,75 @@ fn a_time_series_confirms_change_and_flags_reactivation() {
     assert!(features
         .iter()
         .any(|f| props(f)["confirmed"].as_bool() == Some(true)));
+    // One --mask-after for two --after dates masks the last date only.
+    let run = read_json(&out.join("run.json"));
+    assert!(run["inputs"]["intermediate"][0]["mask"].is_null());
+    assert!(run["inputs"]["after"]["mask"]["file"].is_string());
+}
+
+#[test]
+fn each_date_of_a_time_series_can_have_its_own_mask() {
+    let demo = repo().join("data/demo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A mask that covers the whole scene: the date is one big cloud.
+    let overcast = dir.path().join("overcast.tif");
+    {
+        let src = gdal::Dataset::open(demo.join("after_mask.tif")).expect("mask");
+        let (w, h) = src.raster_size();
+        let mut ds = gdal::DriverManager::get_driver_by_name("GTiff")
+            .and_then(|d| d.create_with_band_type::<u8, _>(&overcast, w, h, 1))
+            .expect("create mask");
+        ds.set_geo_transform(&src.geo_transform().expect("geo transform"))
+            .expect("set geo transform");
+        ds.set_projection(&src.projection())
+            .expect("set projection");
+        let mut buf = gdal::raster::Buffer::new((w, h), vec![1u8; w * h]);
+        ds.rasterband(1)
+            .and_then(|mut b| b.write((0, 0), (w, h), &mut buf))
+            .expect("write mask");
+    }
+    let series = |out: &Path, intermediate_mask: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_goldsweep"))
+            .arg("sweep")
+            .arg("--before")
+            .arg(demo.join("before.tif"))
+            .args(["--after".as_ref(), demo.join("after.tif").as_os_str()])
+            .args(["--after".as_ref(), demo.join("after.tif").as_os_str()])
+            .args(["--mask-after".as_ref(), intermediate_mask.as_os_str()])
+            .args([
+                "--mask-after".as_ref(),
+                demo.join("after_mask.tif").as_os_str(),
+            ])
+            .arg("--out")
+            .arg(out)
+            .output()
+            .expect("goldsweep runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let run = read_json(&out.join("run.json"));
+        let file = run["inputs"]["intermediate"][0]["mask"]["file"].as_str();
+        assert!(
+            file.is_some_and(|f| f.ends_with(
+                intermediate_mask
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("?")
+            )),
+            "{run}"
+        );
+        let cands = read_json(&out.join("candidates.geojson"));
+        let features = cands["features"].as_array().cloned().unwrap_or_default();
+        let confirmed = features
+            .iter()
+            .filter(|f| props(f)["confirmed"].as_bool() == Some(true))
+            .count();
+        (features.len(), confirmed)
+    };
+    // The same date twice, masked alike: every candidate is seen on both dates.
+    let (n, confirmed) = series(&dir.path().join("clear"), &demo.join("after_mask.tif"));
+    assert!(n > 0);
+    assert_eq!(confirmed, n, "same date twice: all confirmed");
+    // The intermediate date under its own all-covering mask confirms nothing, and is no error.
+    let (n_overcast, confirmed) = series(&dir.path().join("overcast"), &overcast);
+    assert_eq!(n_overcast, n);
+    assert_eq!(confirmed, 0, "a date masked throughout confirms nothing");
 }

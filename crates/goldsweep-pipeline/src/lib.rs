@@ -69,6 +69,8 @@ pub struct SweepSettings {
     pub after: PathBuf,
     /// Dates between before and after, oldest first: a time series (see [`time_series`]).
     pub intermediate: Vec<PathBuf>,
+    /// A mask for each intermediate date (same order; missing entries mean none).
+    pub intermediate_masks: Vec<Option<PathBuf>>,
     /// Dates older than before, oldest first, for re-activation (see [`time_series`]).
     pub history: Vec<PathBuf>,
     pub before_options: SceneOptions,
@@ -109,6 +111,7 @@ impl SweepSettings {
             before,
             after,
             intermediate: Vec::new(),
+            intermediate_masks: Vec::new(),
             history: Vec::new(),
             before_options: SceneOptions::default(),
             after_options: SceneOptions::default(),
@@ -167,19 +170,22 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     let before = Scene::open(&settings.before, &settings.before_options)?;
     let after = Scene::open(&settings.after, &settings.after_options)?;
     let pair = ScenePair::new(before.clone(), after.clone())?;
-    // Intermediate dates share the after scene's band options, without its mask.
-    let intermediate_options = SceneOptions {
-        mask: None,
-        ..settings.after_options.clone()
-    };
-    let open_all = |paths: &[PathBuf]| {
+    // Extra dates share the after scene's band options, each with its own mask if given.
+    let open_all = |paths: &[PathBuf], masks: &[Option<PathBuf>]| {
         paths
             .iter()
-            .map(|p| Scene::open(p, &intermediate_options))
+            .enumerate()
+            .map(|(k, p)| {
+                let options = SceneOptions {
+                    mask: masks.get(k).cloned().flatten(),
+                    ..settings.after_options.clone()
+                };
+                Scene::open(p, &options)
+            })
             .collect::<Result<Vec<_>, _>>()
     };
-    let intermediate = open_all(&settings.intermediate)?;
-    let history = open_all(&settings.history)?;
+    let intermediate = open_all(&settings.intermediate, &settings.intermediate_masks)?;
+    let history = open_all(&settings.history, &[])?;
     let grid = pair.grid().clone();
     let work_crs = candidates::work_crs(&grid)?;
     let catalogue = match &settings.catalogue {

@@ -61,7 +61,12 @@ pub fn analyse(
     let changed = match intermediate.last() {
         Some(previous) => {
             let earlier = ScenePair::new(before.clone(), previous.clone())?;
-            Some(change_mask(&earlier, fit_params, evidence, tile_size)?)
+            match change_mask(&earlier, fit_params, evidence, tile_size) {
+                Ok(changed) => Some(changed),
+                // A previous date masked throughout (one big cloud) confirms nothing.
+                Err(SweepError::NoValidPixels { .. }) => None,
+                Err(e) => return Err(e),
+            }
         }
         None => None,
     };
