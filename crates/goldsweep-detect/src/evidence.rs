@@ -421,21 +421,7 @@ mod tests {
     use ndarray::{s, Array2, Array3};
 
     fn fit(nb: usize) -> SceneFit {
-        SceneFit {
-            bands: vec![
-                BandFit {
-                    gain: 1.0,
-                    offset: 0.0,
-                    sigma: 0.01
-                };
-                nb
-            ],
-            magnitude_threshold: 3.0,
-            otsu_threshold: None,
-            strong_threshold: 4.5,
-            sampled_pixels: 0,
-            cloud_screened_pixels: 0,
-        }
+        crate::normalise::identity_fit(nb, 3.0, 4.5)
     }
 
     fn stack(px: [f32; 6], rows: usize, cols: usize) -> Array3<f32> {

@@ -236,6 +236,27 @@ fn tls_line(x: &[f32], y: &[f32], sel: &[usize]) -> (f32, f32) {
     (gain as f32, (my - gain * mx) as f32)
 }
 
+/// A fit for unit tests: every band mapped as is with residual σ 0.01, change from
+/// `threshold`, strong change from `strong`.
+#[cfg(test)]
+pub(crate) fn identity_fit(bands: usize, threshold: f32, strong: f32) -> SceneFit {
+    SceneFit {
+        bands: vec![
+            BandFit {
+                gain: 1.0,
+                offset: 0.0,
+                sigma: 0.01
+            };
+            bands
+        ],
+        magnitude_threshold: threshold,
+        otsu_threshold: None,
+        strong_threshold: strong,
+        sampled_pixels: 0,
+        cloud_screened_pixels: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,7 +76,6 @@ pub fn detect_tile_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalise::BandFit;
     use crate::BandRole;
     use ndarray::Array3;
 
@@ -102,21 +101,7 @@ mod tests {
     #[test]
     fn reused_scratch_gives_the_same_result_as_a_fresh_one() {
         let bands = BandSet::new(BandRole::ALL).unwrap();
-        let fit = SceneFit {
-            bands: vec![
-                BandFit {
-                    gain: 1.0,
-                    offset: 0.0,
-                    sigma: 0.01
-                };
-                6
-            ],
-            magnitude_threshold: 3.0,
-            otsu_threshold: None,
-            strong_threshold: 3.3,
-            sampled_pixels: 0,
-            cloud_screened_pixels: 0,
-        };
+        let fit = crate::normalise::identity_fit(6, 3.0, 3.3);
         let params = EvidenceParams::default();
         let core = |rows: usize, cols: usize| Core {
             row_offset: 1,
