@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context, Result};
 use goldsweep_eval::{LabelConvention, PixelTruth};
-use goldsweep_pipeline::{sweep_staged, Candidate, SweepReport, SweepSettings};
+use goldsweep_pipeline::{sweep_staged, Candidate, ExtraDate, SweepReport, SweepSettings};
 
 use crate::args::{
     Command, ConventionArg, DemoArgs, EvalArgs, InspectArgs, SweepArgs, SweepOptions, SynthArgs,
@@ -38,8 +38,7 @@ fn run_sweep(a: SweepArgs) -> Result<()> {
         ))
     })?;
     let mut settings = sweep_settings(&a.before, after, a.catalogue.clone(), &a.out, &a.options)?;
-    settings.intermediate = intermediate.to_vec();
-    settings.intermediate_masks = match a.options.mask_after.len() {
+    let masks: Vec<Option<PathBuf>> = match a.options.mask_after.len() {
         0 | 1 => vec![None; intermediate.len()],
         n if n == a.after.len() => a.options.mask_after[..n - 1]
             .iter()
@@ -54,7 +53,15 @@ fn run_sweep(a: SweepArgs) -> Result<()> {
             ))))
         }
     };
-    settings.history = a.history.clone();
+    settings.intermediate = intermediate
+        .iter()
+        .zip(masks)
+        .map(|(scene, mask)| ExtraDate {
+            scene: scene.clone(),
+            mask,
+        })
+        .collect();
+    settings.history = a.history.iter().cloned().map(ExtraDate::unmasked).collect();
     settings.progress = crate::progress::hook(a.options.progress);
     let report = sweep_with_ledger(&settings, &a.options)?;
     print_summary(&report, &a.out);

@@ -62,17 +62,30 @@ impl std::fmt::Debug for ProgressHook {
     }
 }
 
+/// A date of a time series besides before and after: its scene, and its own mask if any. It
+/// is read with the after scene's band options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtraDate {
+    pub scene: PathBuf,
+    pub mask: Option<PathBuf>,
+}
+
+impl ExtraDate {
+    /// A date without a mask file.
+    pub fn unmasked(scene: PathBuf) -> ExtraDate {
+        ExtraDate { scene, mask: None }
+    }
+}
+
 /// Everything a sweep needs, resolved.
 #[derive(Debug, Clone)]
 pub struct SweepSettings {
     pub before: PathBuf,
     pub after: PathBuf,
     /// Dates between before and after, oldest first: a time series (see [`time_series`]).
-    pub intermediate: Vec<PathBuf>,
-    /// A mask for each intermediate date (same order; missing entries mean none).
-    pub intermediate_masks: Vec<Option<PathBuf>>,
+    pub intermediate: Vec<ExtraDate>,
     /// Dates older than before, oldest first, for re-activation (see [`time_series`]).
-    pub history: Vec<PathBuf>,
+    pub history: Vec<ExtraDate>,
     pub before_options: SceneOptions,
     pub after_options: SceneOptions,
     pub catalogue: Option<PathBuf>,
@@ -111,7 +124,6 @@ impl SweepSettings {
             before,
             after,
             intermediate: Vec::new(),
-            intermediate_masks: Vec::new(),
             history: Vec::new(),
             before_options: SceneOptions::default(),
             after_options: SceneOptions::default(),
@@ -170,22 +182,20 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     let before = Scene::open(&settings.before, &settings.before_options)?;
     let after = Scene::open(&settings.after, &settings.after_options)?;
     let pair = ScenePair::new(before.clone(), after.clone())?;
-    // Extra dates share the after scene's band options, each with its own mask if given.
-    let open_all = |paths: &[PathBuf], masks: &[Option<PathBuf>]| {
-        paths
+    let open_all = |dates: &[ExtraDate]| {
+        dates
             .iter()
-            .enumerate()
-            .map(|(k, p)| {
+            .map(|d| {
                 let options = SceneOptions {
-                    mask: masks.get(k).cloned().flatten(),
+                    mask: d.mask.clone(),
                     ..settings.after_options.clone()
                 };
-                Scene::open(p, &options)
+                Scene::open(&d.scene, &options)
             })
             .collect::<Result<Vec<_>, _>>()
     };
-    let intermediate = open_all(&settings.intermediate, &settings.intermediate_masks)?;
-    let history = open_all(&settings.history, &[])?;
+    let intermediate = open_all(&settings.intermediate)?;
+    let history = open_all(&settings.history)?;
     let grid = pair.grid().clone();
     let work_crs = candidates::work_crs(&grid)?;
     let catalogue = match &settings.catalogue {
