@@ -28,6 +28,10 @@ pub struct EvidenceParams {
     pub water_after_min: f32,
     /// Minimum rise of the water index for new water.
     pub water_gain_min: f32,
+    /// Water index that both dates must reach for a pixel to be water that stayed water (a pond,
+    /// lake or the sea changing colour), which is not change. Higher than `water_after_min`: a
+    /// dark roof or wet soil can reach that, and 8-bit data without calibration shifts the index.
+    pub stable_water_min: f32,
     /// Fraction of the change threshold that a pixel's own (unsmoothed) magnitude must reach.
     pub own_fraction: f32,
     /// Whether pixels the [`crate::cloud`] screen flags in either date are invalid. The
@@ -41,6 +45,7 @@ impl Default for EvidenceParams {
         EvidenceParams {
             water_after_min: 0.1,
             water_gain_min: 0.2,
+            stable_water_min: 0.3,
             own_fraction: 0.5,
             cloud_screen: true,
         }
@@ -357,7 +362,8 @@ pub fn change_magnitude(tile: &TileData, nb: usize, fit: &[BandFit]) -> Array2<f
 /// valid, its [`change_magnitude`] reaches
 /// `fit.magnitude_threshold` and its own unsmoothed magnitude reaches
 /// `params.own_fraction` of it; it is [`group::WATER`] when the after date is water and the water
-/// index rose, [`group::LAND`] otherwise. Invalid pixels get [`group::INVALID`] and zero evidence.
+/// index rose, no change when both dates are open water otherwise (a pond or the sea changing
+/// colour), and [`group::LAND`] otherwise. Invalid pixels get [`group::INVALID`] and zero evidence.
 pub fn pixel_evidence<'a>(
     scratch: &'a mut EvidenceScratch,
     tile: &'a TileData,
@@ -394,15 +400,24 @@ pub fn pixel_evidence<'a>(
             let valid = if weak { group::NONE } else { group::LAND };
             *g = if m.is_nan() { group::INVALID } else { valid };
         }
-        // The few change pixels: new water or land.
+        // The few change pixels: new water, water that stayed water, or land.
         if out.contains(&group::LAND) {
             for (c, g) in out.iter_mut().enumerate() {
                 if *g == group::LAND {
                     let e = spectral.evidence(r, c, m[c]);
-                    if e.water_after >= params.water_after_min && e.d_water >= params.water_gain_min
+                    let water_before = e.water_after - e.d_water;
+                    let stayed_water = e.water_after.min(water_before) >= params.stable_water_min;
+                    *g = if e.water_after >= params.water_after_min
+                        && e.d_water >= params.water_gain_min
                     {
-                        *g = group::WATER;
-                    }
+                        group::WATER
+                    } else if stayed_water {
+                        // Turbidity, algae, glint or haze over a pond, lake or the sea: the
+                        // surface is open water on both dates, nothing was built or dug.
+                        group::NONE
+                    } else {
+                        group::LAND
+                    };
                 }
             }
         }
@@ -474,6 +489,32 @@ mod tests {
         assert_eq!(ev.group[[2, 2]], group::INVALID);
         assert_eq!(ev.at(2, 2), Evidence::default());
         assert_eq!(ev.group[[3, 3]], group::NONE);
+    }
+
+    #[test]
+    fn water_that_changes_colour_is_no_change_but_a_pond_filled_in_is() {
+        let bands = BandSet::new(BandRole::ALL).unwrap();
+        // Turbid, algae-green water: brighter in the visible, still open water.
+        const TURBID: [f32; 6] = [0.14, 0.18, 0.15, 0.06, 0.02, 0.01];
+        let mut after = stack(WATER, 4, 4);
+        for b in 0..6 {
+            after[[b, 1, 1]] = TURBID[b];
+            after[[b, 2, 2]] = SPOIL[b];
+        }
+        let t = TileData {
+            before: stack(WATER, 4, 4),
+            after,
+            valid: Array2::from_elem((4, 4), true),
+        };
+        let fit = fit(6);
+        let mut scratch = EvidenceScratch::default();
+        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &EvidenceParams::default());
+        assert!(
+            ev.magnitude[[1, 1]] >= fit.magnitude_threshold,
+            "a strong change"
+        );
+        assert_eq!(ev.group[[1, 1]], group::NONE, "but water on both dates");
+        assert_eq!(ev.group[[2, 2]], group::LAND, "spoil dumped into the pond");
     }
 
     #[test]
