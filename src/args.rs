@@ -21,6 +21,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write a synthetic scene pair with planted mining change, a catalogue and the truth.
     Synth(SynthArgs),
+    /// Plant known mining change into a real scene pair: writes the same files as synth.
+    Plant(PlantArgs),
     /// Score a sweep's output folder against truth.
     Eval(EvalArgs),
     /// Show how a mine catalogue is read: fields recognised, statuses, CRS, encoding.
@@ -64,9 +66,9 @@ pub struct SweepArgs {
     pub options: SweepOptions,
 }
 
-/// Options shared by `sweep` and `demo`.
+/// How scenes are read: band roles and reflectance (shared by `sweep`, `demo` and `plant`).
 #[derive(Debug, Args, Clone)]
-pub struct SweepOptions {
+pub struct SceneArgs {
     /// Sensor profile that maps bands to roles and sets the default reflectance scale.
     #[arg(long, value_enum, default_value_t = SensorArg::Auto)]
     pub sensor: SensorArg,
@@ -79,6 +81,13 @@ pub struct SweepOptions {
     /// Add F after scaling (default: by sensor profile).
     #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub offset: Option<f64>,
+}
+
+/// Options shared by `sweep` and `demo`.
+#[derive(Debug, Args, Clone)]
+pub struct SweepOptions {
+    #[command(flatten)]
+    pub scene: SceneArgs,
     /// Mask for the before scene: any raster, non-zero = cloud/shadow/invalid.
     #[arg(long, value_name = "RASTER")]
     pub mask_before: Option<PathBuf>,
@@ -208,6 +217,27 @@ pub struct SynthArgs {
     /// its UTM zone (EPSG:326zz north, 327zz south); default: west of Zhaoyuan, EPSG:32651.
     #[arg(long, value_name = "LON,LAT", allow_hyphen_values = true)]
     pub at: Option<goldsweep_synth::LonLat>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlantArgs {
+    /// Real before scene (read as by sweep: any raster GDAL opens, or a folder of per-band
+    /// files); it needs blue, green, red, nir, swir1 and swir2.
+    #[arg(long, value_name = "SCENE")]
+    pub before: PathBuf,
+    /// Real after scene (same options); the planted change is painted into it.
+    #[arg(long, value_name = "SCENE")]
+    pub after: PathBuf,
+    /// Output folder: before.tif, after.tif, after_mask.tif, truth_change.tif,
+    /// catalogue.geojson, truth.geojson, README.txt, on a 10 m UTM grid, the largest square
+    /// inside both scenes (at most 4096 px, at least 128 px).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Random seed (same inputs and seed → identical files).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub scene: SceneArgs,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,7 @@ pub fn run(cmd: Command) -> Result<()> {
         Command::Sweep(a) => run_sweep(a),
         Command::Demo(a) => run_demo(a),
         Command::Synth(a) => run_synth(a),
+        Command::Plant(a) => crate::plant::run_plant(a),
         Command::Eval(a) => run_eval(a),
         Command::Inspect(a) => run_inspect(a),
     }

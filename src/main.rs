@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod plant;
 mod progress;
 mod settings;
 
@@ -40,7 +41,11 @@ fn main() -> ExitCode {
                 || e.downcast_ref::<goldsweep_catalogue::CatalogueError>()
                     .is_some()
                 || e.downcast_ref::<goldsweep_ledger::LedgerError>()
-                    .is_some_and(|l| l.is_bad_input());
+                    .is_some_and(|l| l.is_bad_input())
+                || e.downcast_ref::<goldsweep_raster::RasterError>()
+                    .is_some_and(|r| r.is_bad_input())
+                || e.downcast_ref::<goldsweep_synth::SynthError>()
+                    .is_some_and(|s| s.is_bad_input());
             let msg = format!("{e}").replace('\n', " ");
             eprintln!("goldsweep: error: {msg}");
             ExitCode::from(if bad_input { 2 } else { 1 })

@@ -9,7 +9,7 @@ use goldsweep_ledger::LedgerOptions;
 use goldsweep_pipeline::SweepSettings;
 use goldsweep_raster::{BandMapping, SceneOptions, Sensor};
 
-use crate::args::{SensorArg, SweepOptions};
+use crate::args::{SceneArgs, SensorArg, SweepOptions};
 use crate::BadInput;
 
 fn sensor(s: SensorArg) -> Sensor {
@@ -23,6 +23,23 @@ fn sensor(s: SensorArg) -> Sensor {
     }
 }
 
+/// How to open a scene: sensor, band map, scale and offset from the arguments, and `mask`.
+pub fn scene_options(a: &SceneArgs, mask: Option<PathBuf>) -> Result<SceneOptions> {
+    let bands = a
+        .bands
+        .as_deref()
+        .map(|b| b.parse::<BandMapping>())
+        .transpose()
+        .map_err(|e| anyhow!(BadInput(format!("--bands: {e}"))))?;
+    Ok(SceneOptions {
+        sensor: sensor(a.sensor),
+        bands,
+        scale: a.scale,
+        offset: a.offset,
+        mask,
+    })
+}
+
 /// Resolves the shared sweep options for a pair of scenes.
 pub fn sweep_settings(
     before: &Path,
@@ -31,22 +48,9 @@ pub fn sweep_settings(
     out: &Path,
     o: &SweepOptions,
 ) -> Result<SweepSettings> {
-    let bands = o
-        .bands
-        .as_deref()
-        .map(|b| b.parse::<BandMapping>())
-        .transpose()
-        .map_err(|e| anyhow!(BadInput(format!("--bands: {e}"))))?;
-    let scene = |mask: &Option<PathBuf>| SceneOptions {
-        sensor: sensor(o.sensor),
-        bands: bands.clone(),
-        scale: o.scale,
-        offset: o.offset,
-        mask: mask.clone(),
-    };
     let mut s = SweepSettings::new(before.to_path_buf(), after.to_path_buf(), out.to_path_buf());
-    s.before_options = scene(&o.mask_before);
-    s.after_options = scene(&o.mask_after.last().cloned());
+    s.before_options = scene_options(&o.scene, o.mask_before.clone())?;
+    s.after_options = scene_options(&o.scene, o.mask_after.last().cloned())?;
     s.evidence.cloud_screen = !o.no_cloud_screen;
     s.catalogue = catalogue;
     if o.tile < 16 {

@@ -44,6 +44,7 @@ mod multiband_read;
 mod pair;
 mod pair_reader;
 mod radiometry;
+mod resample;
 mod row_carry;
 mod scene;
 mod sensor;

@@ -34,6 +34,44 @@ fn confuser(poly: Polygon, class: ChangeClass, paint: Paint, what: &str) -> Plan
     }
 }
 
+/// Side (m) of the square a [`pond_lattice`] occupies.
+pub const LATTICE_SIDE_M: f64 = 110.0;
+
+/// A lattice of 3 × 4 new farm ponds of 30 × 20 m separated by 10 m dikes, filling the
+/// 110 × 110 m square centred on `c`, in row-major order; every pond is `other_change` far from
+/// the mines, in group `farm_pond_lattice`.
+pub fn pond_lattice(c: Coord) -> Vec<PlantedObject> {
+    let half = LATTICE_SIDE_M / 2.0;
+    let mut out = Vec::with_capacity(12);
+    for row in 0..4 {
+        for col in 0..3 {
+            let min = Coord {
+                x: c.x - half + col as f64 * 40.0,
+                y: c.y - half + row as f64 * 30.0,
+            };
+            let pond = aligned_rect(
+                min,
+                Coord {
+                    x: min.x + 30.0,
+                    y: min.y + 20.0,
+                },
+            );
+            let mut obj = confuser(
+                pond,
+                ChangeClass::OtherChange,
+                Paint {
+                    spectrum: FARM_POND,
+                    texture: 0.05,
+                },
+                "new aquaculture/farm pond (lattice of 3 x 4)",
+            );
+            obj.group = Some("farm_pond_lattice".to_string());
+            out.push(obj);
+        }
+    }
+    out
+}
+
 /// Plants the confusers; returns them in planting order.
 pub fn plant_confusers<R: Rng>(
     rng: &mut R,
@@ -53,39 +91,14 @@ pub fn plant_confusers<R: Rng>(
     // Farm-pond lattice: 3 × 4 ponds of 30 × 20 m separated by 10 m dikes (110 × 110 m).
     for _ in 0..ATTEMPTS {
         let c = sample(rng);
-        let outline = rect(c, 110.0, 110.0, 0.0);
-        if !(on_crop(c, 55.0)
+        let outline = rect(c, LATTICE_SIDE_M, LATTICE_SIDE_M, 0.0);
+        if !(on_crop(c, LATTICE_SIDE_M / 2.0)
             && site.fits(&outline, 30.0, 20.0, 30.0)
             && far_from_mines(&outline, mines))
         {
             continue;
         }
-        for row in 0..4 {
-            for col in 0..3 {
-                let min = Coord {
-                    x: c.x - 55.0 + col as f64 * 40.0,
-                    y: c.y - 55.0 + row as f64 * 30.0,
-                };
-                let pond = aligned_rect(
-                    min,
-                    Coord {
-                        x: min.x + 30.0,
-                        y: min.y + 20.0,
-                    },
-                );
-                let mut obj = confuser(
-                    pond,
-                    ChangeClass::OtherChange,
-                    Paint {
-                        spectrum: FARM_POND,
-                        texture: 0.05,
-                    },
-                    "new aquaculture/farm pond (lattice of 3 x 4)",
-                );
-                obj.group = Some("farm_pond_lattice".to_string());
-                out.push(obj);
-            }
-        }
+        out.extend(pond_lattice(c));
         site.taken.push(outline);
         break;
     }

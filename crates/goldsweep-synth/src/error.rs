@@ -59,6 +59,15 @@ pub enum SynthError {
         /// GDAL/PROJ error.
         source: gdal::errors::GdalError,
     },
+    /// A real background that cannot take the planted set (too small, too much water or
+    /// nodata); `path` is the before scene.
+    #[error("{path}: {reason}")]
+    Background {
+        /// The before scene.
+        path: PathBuf,
+        /// What does not fit.
+        reason: String,
+    },
     /// Projecting the requested scene centre into its UTM zone failed.
     #[error("{path}: cannot place the scene at {at}: projection to EPSG:{epsg} failed: {source}")]
     Place {
@@ -71,4 +80,15 @@ pub enum SynthError {
         /// GDAL/PROJ error.
         source: gdal::errors::GdalError,
     },
+}
+
+impl SynthError {
+    /// Whether the error is the input's fault (options out of range, a background that cannot
+    /// take the plan) rather than a failure to write the outputs.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            SynthError::InvalidOptions { .. } | SynthError::Background { .. }
+        )
+    }
 }

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::atomic_file::write_bytes;
 use crate::error::SynthError;
-use crate::layout::Scene;
-use crate::truth::relation;
+use crate::mines::Mine;
+use crate::truth::{relation, PlantedObject};
 
 #[derive(Serialize)]
 struct Geometry {
@@ -116,18 +116,24 @@ fn collection<P: Serialize>(
     Ok(out)
 }
 
-/// Writes `catalogue.geojson`: every mine with `id`, `name`, `status`, `county`, `mineral`.
-pub fn write_catalogue(path: &Path, scene: &Scene) -> Result<(), SynthError> {
-    let to = ToWgs84::new(path, scene.grid.epsg)?;
+/// Writes `catalogue.geojson`: every mine (polygons in EPSG `epsg`) with `id`, `name`,
+/// `status`, `county`, `mineral`.
+pub fn write_catalogue(
+    path: &Path,
+    epsg: u32,
+    mines: &[Mine],
+    county: &str,
+) -> Result<(), SynthError> {
+    let to = ToWgs84::new(path, epsg)?;
     let mut features = Vec::new();
-    for m in &scene.mines {
+    for m in mines {
         features.push(Feature {
             kind: "Feature",
             properties: MineProps {
                 id: m.id,
                 name: m.name,
                 status: m.status.as_str(),
-                county: "招远市",
+                county,
                 mineral: "gold",
             },
             geometry: to.polygon(path, &m.polygon)?,
@@ -136,14 +142,21 @@ pub fn write_catalogue(path: &Path, scene: &Scene) -> Result<(), SynthError> {
     write_bytes(path, &collection(path, "catalogue", &features)?)
 }
 
-/// Writes `truth.geojson`: every planted object with its class, whether it is mining evidence,
-/// where it was planted, the relation goldsweep should report, the related mine, its area (m²,
-/// in the scene CRS) and the fraction of its pixels under the cloud mask.
-pub fn write_truth(path: &Path, scene: &Scene) -> Result<(), SynthError> {
-    let to = ToWgs84::new(path, scene.grid.epsg)?;
+/// Writes `truth.geojson`: every planted object (polygons in EPSG `epsg`) with its class,
+/// whether it is mining evidence, where it was planted, the relation goldsweep should report,
+/// the related mine, its area (m², in the scene CRS) and the fraction of its pixels under the
+/// cloud mask (`masked[i]` for object `i`).
+pub fn write_truth(
+    path: &Path,
+    epsg: u32,
+    mines: &[Mine],
+    objects: &[PlantedObject],
+    masked: &[f64],
+) -> Result<(), SynthError> {
+    let to = ToWgs84::new(path, epsg)?;
     let mut features = Vec::new();
-    for (i, obj) in scene.objects.iter().enumerate() {
-        let (rel, mine) = relation(&obj.polygon, &scene.mines);
+    for (i, obj) in objects.iter().enumerate() {
+        let (rel, mine) = relation(&obj.polygon, mines);
         features.push(Feature {
             kind: "Feature",
             properties: TruthProps {
@@ -152,9 +165,9 @@ pub fn write_truth(path: &Path, scene: &Scene) -> Result<(), SynthError> {
                 mining: obj.mining,
                 context: obj.context.as_str(),
                 expected_relation: rel.as_str(),
-                mine_id: mine.map(|k| scene.mines[k].id),
+                mine_id: mine.map(|k| mines[k].id),
                 area_m2: (obj.polygon.unsigned_area() * 10.0).round() / 10.0,
-                masked_fraction: (scene.masked_fraction(obj) * 1000.0).round() / 1000.0,
+                masked_fraction: (masked.get(i).copied().unwrap_or(0.0) * 1000.0).round() / 1000.0,
                 group: obj.group.as_deref(),
                 description: &obj.description,
             },

@@ -14,11 +14,11 @@ use crate::infrastructure::Infrastructure;
 use crate::mines::{place_mines, Mine};
 use crate::options::SynthOptions;
 use crate::placement::Site;
-use crate::planted::{plant_at_mines, MineSite};
+use crate::planted::{plant_at_mines, Access, MineSite};
 use crate::polygon_raster::coverage;
 use crate::radiometry::Acquisition;
 use crate::static_maps::StaticMaps;
-use crate::terrain::Terrain;
+use crate::terrain::{BaseCover, Terrain};
 use crate::truth::{ChangeClass, PlantedObject};
 use crate::utm::LonLat;
 
@@ -71,10 +71,16 @@ impl Scene {
             taken: footprints.protected.clone(),
         };
         let mut objects = {
+            let wooded = |c: Coord, r: f64| {
+                let (x, y) = grid.to_local(c);
+                terrain.cover_fraction(x, y, r, |c| {
+                    matches!(c, BaseCover::Forest | BaseCover::Shrub)
+                }) >= 0.6
+            };
             let mut ms = MineSite {
                 site: &mut site,
-                terrain: &terrain,
-                infra: &infra,
+                wooded: &wooded,
+                access: Access::Road(&infra.main_road),
                 mines: &mines,
             };
             plant_at_mines(&mut rng, &mut ms, &footprints)
@@ -107,7 +113,8 @@ impl Scene {
     }
 }
 
-fn masked_fraction(grid: &SceneGrid, cloud: &Cloud, obj: &PlantedObject) -> f64 {
+/// Fraction of an object's truth pixels (centres inside) under `cloud` or its shadow.
+pub(crate) fn masked_fraction(grid: &SceneGrid, cloud: &Cloud, obj: &PlantedObject) -> f64 {
     let px: Vec<Coord> = coverage(grid, &obj.polygon)
         .iter()
         .filter(|p| p.center)
@@ -125,7 +132,7 @@ fn masked_fraction(grid: &SceneGrid, cloud: &Cloud, obj: &PlantedObject) -> f64 
 
 /// Aims the cloud so its soft edge crosses one planted mining object (not a track), preferring
 /// 15–85 % of the object's pixels masked; without such objects the cloud goes to a random spot.
-fn place_cloud(
+pub(crate) fn place_cloud(
     rng: &mut ChaCha8Rng,
     grid: &SceneGrid,
     objects: &[PlantedObject],

@@ -32,6 +32,7 @@ pub mod noise;
 pub mod options;
 pub mod parcels;
 pub mod placement;
+pub mod plant;
 pub mod planted;
 pub mod polygon_raster;
 pub mod radiometry;
@@ -58,11 +59,15 @@ pub use utm::{LonLat, LonLatError};
 
 use crate::atomic_file::write_bytes;
 use crate::geotiff_out::{write_geotiff, BandData, TiffSpec};
-use crate::grid::PIXEL_M;
+use crate::grid::{SceneGrid, PIXEL_M};
 use crate::layout::Scene;
+use crate::mines::Mine;
 use crate::render::render;
 use crate::spectra::BAND_NAMES;
 use crate::truth::Context;
+
+/// `SENSOR` metadata of the synthetic scenes.
+const SYNTH_SENSOR: &str = "synthetic Sentinel-2 L2A (goldsweep-synth)";
 
 /// Names of the files [`generate`] writes, in writing order.
 pub const OUTPUT_FILES: [&str; 7] = [
@@ -75,40 +80,55 @@ pub const OUTPUT_FILES: [&str; 7] = [
     "README.txt",
 ];
 
-fn date_metadata(date: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("ACQUISITION_DATE", date.to_string()),
-        (
+/// Dataset metadata of a scene file: acquisition date (when known), sensor, reflectance scale.
+fn date_metadata(date: Option<&str>, sensor: &str) -> Vec<(&'static str, String)> {
+    let mut meta = Vec::new();
+    if let Some(date) = date {
+        meta.push(("ACQUISITION_DATE", date.to_string()));
+        meta.push((
             "TIFFTAG_DATETIME",
             format!("{} 02:50:00", date.replace('-', ":")),
-        ),
-        (
-            "SENSOR",
-            "synthetic Sentinel-2 L2A (goldsweep-synth)".to_string(),
-        ),
-        ("REFLECTANCE_SCALE", "10000".to_string()),
-    ]
+        ));
+    }
+    meta.push(("SENSOR", sensor.to_string()));
+    meta.push(("REFLECTANCE_SCALE", "10000".to_string()));
+    meta
 }
 
-/// Generates a scene pair with planted change into `out_dir` (created if missing) and returns
-/// what was written.
-///
-/// Files: `before.tif`, `after.tif` (6 × UInt16 reflectance × 10000, bands B02 B03 B04 B08 B11
-/// B12, nodata 0), `after_mask.tif` (1 = cloud/shadow), `truth_change.tif` (0/1, 255 masked),
-/// `catalogue.geojson`, `truth.geojson`, `README.txt` — all on one 10 m grid, EPSG:32651 west
-/// of Zhaoyuan by default or centred on [`SynthOptions::centre`] in its UTM zone.
-pub fn generate(out_dir: &Path, opts: &SynthOptions) -> Result<SynthSummary, SynthError> {
-    opts.validate(out_dir)?;
-    let grid = opts.grid(out_dir)?;
-    std::fs::create_dir_all(out_dir).map_err(|source| SynthError::OutputDir {
-        path: out_dir.to_path_buf(),
-        source,
-    })?;
-    let scene = Scene::build(opts, grid);
-    let rendered = render(&scene);
-    let path = |name: &str| out_dir.join(name);
-    let mut files: Vec<PathBuf> = Vec::new();
+/// Everything written to an output folder, on one grid.
+pub(crate) struct OutputSet<'a> {
+    /// The grid of every raster.
+    pub grid: SceneGrid,
+    /// Before scene, six bands of DN (B02 B03 B04 B08 B11 B12, reflectance × 10000, 0 = nodata).
+    pub before: [Vec<u16>; 6],
+    /// After scene, same bands.
+    pub after: [Vec<u16>; 6],
+    /// 1 = cloud or shadow in the after scene.
+    pub mask: Vec<u8>,
+    /// 0 no change, 1 change, 255 masked.
+    pub truth: Vec<u8>,
+    /// Acquisition dates (YYYY-MM-DD) of before and after, when known.
+    pub dates: [Option<&'a str>; 2],
+    /// `SENSOR` metadata of before.tif and after.tif.
+    pub sensor: [&'a str; 2],
+    /// Catalogue.
+    pub mines: &'a [Mine],
+    /// `county` of every catalogue mine.
+    pub county: &'a str,
+    /// Truth objects, in truth-id order.
+    pub objects: &'a [truth::PlantedObject],
+    /// Fraction of each object's truth pixels under the mask.
+    pub masked_fraction: Vec<f64>,
+    /// Text of README.txt.
+    pub readme: String,
+}
 
+/// Writes the seven [`OUTPUT_FILES`] into `out_dir` (which must exist), each atomically, and
+/// returns their paths in writing order.
+pub(crate) fn write_outputs(out_dir: &Path, o: OutputSet<'_>) -> Result<Vec<PathBuf>, SynthError> {
+    let path = |name: &str| out_dir.join(name);
+    let grid = o.grid;
+    let mut files: Vec<PathBuf> = Vec::new();
     let bands = |planes: [Vec<u16>; 6]| -> Vec<BandData<u16>> {
         planes
             .into_iter()
@@ -116,12 +136,11 @@ pub fn generate(out_dir: &Path, opts: &SynthOptions) -> Result<SynthSummary, Syn
             .map(|(data, description)| BandData { data, description })
             .collect()
     };
-    let masked = rendered.mask.iter().filter(|&&m| m == 1).count();
-    for (name, planes, date) in [
-        ("before.tif", rendered.before, BEFORE_DATE),
-        ("after.tif", rendered.after, AFTER_DATE),
+    for (name, planes, date, sensor) in [
+        ("before.tif", o.before, o.dates[0], o.sensor[0]),
+        ("after.tif", o.after, o.dates[1], o.sensor[1]),
     ] {
-        let meta = date_metadata(date);
+        let meta = date_metadata(date, sensor);
         let spec = TiffSpec {
             nodata: Some(0.0),
             metadata: &meta,
@@ -134,7 +153,7 @@ pub fn generate(out_dir: &Path, opts: &SynthOptions) -> Result<SynthSummary, Syn
         &path("after_mask.tif"),
         &grid,
         vec![BandData {
-            data: rendered.mask,
+            data: o.mask,
             description: "cloud_shadow_mask",
         }],
         &TiffSpec {
@@ -151,7 +170,7 @@ pub fn generate(out_dir: &Path, opts: &SynthOptions) -> Result<SynthSummary, Syn
         &path("truth_change.tif"),
         &grid,
         vec![BandData {
-            data: rendered.truth,
+            data: o.truth,
             description: "truth_change",
         }],
         &TiffSpec {
@@ -160,31 +179,99 @@ pub fn generate(out_dir: &Path, opts: &SynthOptions) -> Result<SynthSummary, Syn
         },
     )?;
     files.push(path("truth_change.tif"));
-    geojson_out::write_catalogue(&path("catalogue.geojson"), &scene)?;
+    geojson_out::write_catalogue(&path("catalogue.geojson"), grid.epsg, o.mines, o.county)?;
     files.push(path("catalogue.geojson"));
-    geojson_out::write_truth(&path("truth.geojson"), &scene)?;
-    files.push(path("truth.geojson"));
-    write_bytes(
-        &path("README.txt"),
-        readme_text::readme(&scene, masked).as_bytes(),
+    geojson_out::write_truth(
+        &path("truth.geojson"),
+        grid.epsg,
+        o.mines,
+        o.objects,
+        &o.masked_fraction,
     )?;
+    files.push(path("truth.geojson"));
+    write_bytes(&path("README.txt"), o.readme.as_bytes())?;
     files.push(path("README.txt"));
+    Ok(files)
+}
 
-    let count =
-        |f: &dyn Fn(&truth::PlantedObject) -> bool| scene.objects.iter().filter(|o| f(o)).count();
-    Ok(SynthSummary {
+/// Creates `out_dir` if missing.
+pub(crate) fn create_out_dir(out_dir: &Path) -> Result<(), SynthError> {
+    std::fs::create_dir_all(out_dir).map_err(|source| SynthError::OutputDir {
+        path: out_dir.to_path_buf(),
+        source,
+    })
+}
+
+/// The summary of a written folder.
+pub(crate) fn summary(
+    files: Vec<PathBuf>,
+    grid: &SceneGrid,
+    seed: u64,
+    mines: &[Mine],
+    objects: &[truth::PlantedObject],
+    masked_pixels: usize,
+) -> SynthSummary {
+    let count = |f: &dyn Fn(&truth::PlantedObject) -> bool| objects.iter().filter(|o| f(o)).count();
+    SynthSummary {
         files,
         planted: count(&|o| o.mining),
         confusers: count(&|o| o.context == Context::FarFromMines),
         legal_activity: count(&|o| o.context == Context::ActiveMine),
-        truth_objects: scene.objects.len(),
-        mines: scene.mines.len(),
-        mines_in_scene: scene.mines.iter().filter(|m| m.in_scene).count(),
-        masked_pixels: masked,
-        seed: opts.seed,
-        size: opts.size,
+        truth_objects: objects.len(),
+        mines: mines.len(),
+        mines_in_scene: mines.iter().filter(|m| m.in_scene).count(),
+        masked_pixels,
+        seed,
+        size: grid.size,
         epsg: grid.epsg,
         origin: [grid.origin_e, grid.origin_n],
         pixel_size_m: PIXEL_M,
-    })
+    }
+}
+
+/// Generates a scene pair with planted change into `out_dir` (created if missing) and returns
+/// what was written.
+///
+/// Files: `before.tif`, `after.tif` (6 × UInt16 reflectance × 10000, bands B02 B03 B04 B08 B11
+/// B12, nodata 0), `after_mask.tif` (1 = cloud/shadow), `truth_change.tif` (0/1, 255 masked),
+/// `catalogue.geojson`, `truth.geojson`, `README.txt` — all on one 10 m grid, EPSG:32651 west
+/// of Zhaoyuan by default or centred on [`SynthOptions::centre`] in its UTM zone.
+pub fn generate(out_dir: &Path, opts: &SynthOptions) -> Result<SynthSummary, SynthError> {
+    opts.validate(out_dir)?;
+    let grid = opts.grid(out_dir)?;
+    create_out_dir(out_dir)?;
+    let scene = Scene::build(opts, grid);
+    let rendered = render(&scene);
+    let masked = rendered.mask.iter().filter(|&&m| m == 1).count();
+    let readme = readme_text::readme(&scene, masked);
+    let masked_fraction = scene
+        .objects
+        .iter()
+        .map(|o| scene.masked_fraction(o))
+        .collect();
+    let files = write_outputs(
+        out_dir,
+        OutputSet {
+            grid,
+            before: rendered.before,
+            after: rendered.after,
+            mask: rendered.mask,
+            truth: rendered.truth,
+            dates: [Some(BEFORE_DATE), Some(AFTER_DATE)],
+            sensor: [SYNTH_SENSOR; 2],
+            mines: &scene.mines,
+            county: "招远市",
+            objects: &scene.objects,
+            masked_fraction,
+            readme,
+        },
+    )?;
+    Ok(summary(
+        files,
+        &grid,
+        opts.seed,
+        &scene.mines,
+        &scene.objects,
+        masked,
+    ))
 }

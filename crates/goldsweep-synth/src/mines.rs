@@ -31,6 +31,8 @@ pub enum PlantKind {
     Clearing,
     /// New winding access track from the valley road to the polygon.
     Track,
+    /// New access track narrower than a pixel (6 m), for scenes without a road network.
+    NarrowTrack,
     /// Legal growth of the spoil heap inside an active mine.
     ActiveGrowth,
 }

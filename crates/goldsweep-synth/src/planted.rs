@@ -6,12 +6,11 @@ use geo::{Contains, Coord, Distance, Euclidean, Intersects, Polygon};
 use rand::Rng;
 
 use crate::footprints::{nearest_on, Footprints};
-use crate::infrastructure::{Infrastructure, ROAD_HALF_WIDTH};
+use crate::infrastructure::ROAD_HALF_WIDTH;
 use crate::mines::{Mine, MineStatus, PlantKind};
 use crate::placement::Site;
 use crate::shapes::{blob, buffered_path, path_length, rect, winding_path};
 use crate::spectra::{scale, CLEARING, LEACH, SPOIL, TRACK};
-use crate::terrain::{BaseCover, Terrain};
 use crate::truth::{relation, ChangeClass, Context, Paint, PlantedObject, Relation, NEAR_M};
 
 const ATTEMPTS: usize = 300;
@@ -23,14 +22,26 @@ fn offset(c: Coord, angle: f64, d: f64) -> Coord {
     }
 }
 
+/// Where new access tracks start.
+#[derive(Debug, Clone, Copy)]
+pub enum Access<'a> {
+    /// At the nearest point of this road (its centre line); the track runs straight for the
+    /// mine, winding, 12–18 m wide.
+    Road(&'a geo::LineString),
+    /// At a random point 160–260 m beyond the mine's edge (no road network known): a
+    /// [`PlantKind::Track`] is 10 m wide (one pixel), a [`PlantKind::NarrowTrack`] 6 m.
+    Outward,
+}
+
 /// Everything planting at the mines needs to look at.
 pub struct MineSite<'a, 'b> {
     /// Placement checks.
     pub site: &'a mut Site<'b>,
-    /// Land cover.
-    pub terrain: &'a Terrain,
-    /// Roads and water.
-    pub infra: &'a Infrastructure,
+    /// True when the disc of radius `r` (m) around a map point is mostly forest or shrub, where
+    /// a clearing can be planted.
+    pub wooded: &'a dyn Fn(Coord, f64) -> bool,
+    /// Where tracks start.
+    pub access: Access<'a>,
     /// Catalogue.
     pub mines: &'a [Mine],
 }
@@ -42,13 +53,6 @@ impl MineSite<'_, '_> {
         idx == Some(i)
             && want.contains(&rel)
             && Euclidean.distance(poly, &self.mines[i].polygon) <= NEAR_M - 30.0
-    }
-
-    fn wooded(&self, c: Coord, r: f64) -> bool {
-        let (x, y) = self.site.grid.to_local(c);
-        self.terrain.cover_fraction(x, y, r, |c| {
-            matches!(c, BaseCover::Forest | BaseCover::Shrub)
-        }) >= 0.6
     }
 }
 
@@ -82,7 +86,8 @@ pub fn plant_at_mines<R: Rng>(
                     last_heap.filter(|_| kind == PlantKind::PondBesideHeap),
                 ),
                 PlantKind::Clearing => place_clearing(rng, ms, i),
-                PlantKind::Track => place_track(rng, ms, i),
+                PlantKind::Track => place_track(rng, ms, i, false),
+                PlantKind::NarrowTrack => place_track(rng, ms, i, true),
                 PlantKind::ActiveGrowth => footprints
                     .active_heaps
                     .iter()
@@ -187,7 +192,7 @@ fn place_clearing<R: Rng>(rng: &mut R, ms: &MineSite<'_, '_>, i: usize) -> Optio
         let d = m.radius * 1.25 + r * 1.3 + rng.random_range(10.0..120.0);
         let c = offset(m.center, rng.random_range(0.0..std::f64::consts::TAU), d);
         let poly = blob(rng, c, r, 0.35, 24);
-        if ms.wooded(c, 0.6 * r)
+        if (ms.wooded)(c, 0.6 * r)
             && ms.site.fits(&poly, 20.0, 15.0, 12.0)
             && !poly.intersects(&m.polygon)
             && ms.relates(
@@ -211,15 +216,9 @@ fn place_clearing<R: Rng>(rng: &mut R, ms: &MineSite<'_, '_>, i: usize) -> Optio
     None
 }
 
-fn place_track<R: Rng>(rng: &mut R, ms: &MineSite<'_, '_>, i: usize) -> Option<Placed> {
-    let m = &ms.mines[i];
-    let road_pt = nearest_on(&ms.infra.main_road, m.center);
-    let (dx, dy) = (m.center.x - road_pt.x, m.center.y - road_pt.y);
-    let l = dx.hypot(dy).max(1e-6);
-    let start = Coord {
-        x: road_pt.x + dx / l * (ROAD_HALF_WIDTH + 4.0),
-        y: road_pt.y + dy / l * (ROAD_HALF_WIDTH + 4.0),
-    };
+/// Start and end of a track to mine `m` from `start`: it ends 5 m inside the mine boundary,
+/// at the boundary point nearest the start, so the track visibly reaches it.
+fn track_ends(m: &Mine, start: Coord) -> Option<(Coord, Coord)> {
     let edge = match geo::ClosestPoint::closest_point(
         &m.polygon.exterior().clone(),
         &geo::Point::from(start),
@@ -227,20 +226,61 @@ fn place_track<R: Rng>(rng: &mut R, ms: &MineSite<'_, '_>, i: usize) -> Option<P
         geo::Closest::Intersection(p) | geo::Closest::SinglePoint(p) => p.0,
         geo::Closest::Indeterminate => return None,
     };
-    // End 5 m inside the mine boundary so the track visibly reaches it.
     let (ex, ey) = (m.center.x - edge.x, m.center.y - edge.y);
     let el = ex.hypot(ey).max(1e-6);
     let end = Coord {
         x: edge.x + ex / el * 5.0,
         y: edge.y + ey / el * 5.0,
     };
+    Some((start, end))
+}
+
+fn place_track<R: Rng>(
+    rng: &mut R,
+    ms: &MineSite<'_, '_>,
+    i: usize,
+    narrow: bool,
+) -> Option<Placed> {
+    let m = &ms.mines[i];
+    let from_road = match ms.access {
+        Access::Road(road) => {
+            let road_pt = nearest_on(road, m.center);
+            let (dx, dy) = (m.center.x - road_pt.x, m.center.y - road_pt.y);
+            let l = dx.hypot(dy).max(1e-6);
+            let start = Coord {
+                x: road_pt.x + dx / l * (ROAD_HALF_WIDTH + 4.0),
+                y: road_pt.y + dy / l * (ROAD_HALF_WIDTH + 4.0),
+            };
+            Some(track_ends(m, start)?)
+        }
+        Access::Outward => None,
+    };
     for _ in 0..ATTEMPTS / 10 {
+        let (start, end) = match from_road {
+            Some(ends) => ends,
+            None => {
+                let a = rng.random_range(0.0..std::f64::consts::TAU);
+                let d = 1.5 * m.radius + rng.random_range(160.0..260.0);
+                match track_ends(m, offset(m.center, a, d)) {
+                    Some(ends) => ends,
+                    None => continue,
+                }
+            }
+        };
         let path = winding_path(rng, start, end, 25.0);
         let len = path_length(&path);
         if !(150.0..=600.0).contains(&len) {
-            return None;
+            if from_road.is_some() {
+                return None;
+            }
+            continue;
         }
-        let poly = buffered_path(&path, rng.random_range(6.0..9.0));
+        let half_width = match (from_road, narrow) {
+            (Some(_), _) => rng.random_range(6.0..9.0),
+            (None, false) => 5.0,
+            (None, true) => 3.0,
+        };
+        let poly = buffered_path(&path, half_width);
         let dry = path.iter().all(|c| ms.site.maps.dry_at(ms.site.grid, *c));
         let bb_ok = geo::BoundingRect::bounding_rect(&poly)
             .is_some_and(|bb| ms.site.grid.contains_rect(&bb, 20.0));
@@ -249,7 +289,12 @@ fn place_track<R: Rng>(rng: &mut R, ms: &MineSite<'_, '_>, i: usize) -> Option<P
                 spectrum: TRACK,
                 texture: 0.06,
             };
-            return Some((poly, ChangeClass::AccessTrack, paint, "new access track"));
+            let what = if narrow {
+                "new narrow access track (6 m wide, less than a pixel)"
+            } else {
+                "new access track"
+            };
+            return Some((poly, ChangeClass::AccessTrack, paint, what));
         }
     }
     None

@@ -1,8 +1,9 @@
-//! Polygon → pixel coverage by scanline even–odd filling on a 3 × 3 sub-pixel lattice.
+//! Polygon → pixel coverage by scanline even–odd filling on an `n × n` sub-pixel lattice (odd
+//! `n`; 3 × 3 for the synthetic scenes).
 //!
-//! The sub-sample offsets are 1/6, 1/2 and 5/6 of a pixel, so the middle sample is the pixel
-//! centre: `center` says whether the centre lies inside (the truth rule), `frac` is the covered
-//! fraction in ninths (used to paint mixed edge pixels).
+//! The sub-sample offsets are `(2k + 1)/(2n)` of a pixel (1/6, 1/2 and 5/6 for `n = 3`), so the
+//! middle sample is the pixel centre: `center` says whether the centre lies inside (the truth
+//! rule), `frac` is the covered fraction in `n²`-ths (used to paint mixed edge pixels).
 
 use geo::Polygon;
 
@@ -15,16 +16,28 @@ pub struct CoveredPixel {
     pub row: usize,
     /// Column index.
     pub col: usize,
-    /// Covered fraction of the pixel, in ninths (0 < frac ≤ 1).
+    /// Covered fraction of the pixel, in `n²`-ths of the lattice (0 < frac ≤ 1).
     pub frac: f32,
     /// True when the pixel centre lies inside the polygon.
     pub center: bool,
 }
 
-const SUB: [f64; 3] = [1.0 / 6.0, 0.5, 5.0 / 6.0];
-
-/// Pixels of `grid` covered by the exterior ring of `poly` (holes are not used by the generator).
+/// Pixels of `grid` covered by the exterior ring of `poly` (holes are not used by the generator),
+/// sampled on the 3 × 3 lattice.
 pub fn coverage(grid: &SceneGrid, poly: &Polygon) -> Vec<CoveredPixel> {
+    coverage_sampled(grid, poly, 3)
+}
+
+/// Pixels of `grid` covered by the exterior ring of `poly`, sampled on an `n × n` lattice
+/// (`n` is made odd and at least 3, so the middle sample is the pixel centre). Finer lattices
+/// give closer fractions for objects narrower than a pixel.
+pub fn coverage_sampled(grid: &SceneGrid, poly: &Polygon, n: usize) -> Vec<CoveredPixel> {
+    let n = n.max(3) | 1;
+    let sub: Vec<f64> = (0..n)
+        .map(|k| (2 * k + 1) as f64 / (2 * n) as f64)
+        .collect();
+    let mid = n / 2;
+    let total = (n * n) as f32;
     let ring: Vec<(f64, f64)> = poly
         .exterior()
         .coords()
@@ -50,36 +63,36 @@ pub fn coverage(grid: &SceneGrid, poly: &Polygon) -> Vec<CoveredPixel> {
     let r1 = (rmax.ceil().min(size) as usize).max(r0);
     let width = c1 - c0;
     let mut out = Vec::new();
-    let mut counts = vec![0u8; width];
+    let mut counts = vec![0u32; width];
     let mut centers = vec![false; width];
     let mut xs: Vec<f64> = Vec::new();
     for row in r0..r1 {
         counts.iter_mut().for_each(|v| *v = 0);
         centers.iter_mut().for_each(|v| *v = false);
-        for (si, sy) in SUB.iter().enumerate() {
+        for (si, sy) in sub.iter().enumerate() {
             let y = row as f64 + sy;
             crossings(&ring, y, &mut xs);
             for pair in xs.chunks_exact(2) {
                 // Sub-sample columns x = col + s inside [pair[0], pair[1]).
-                for (sj, sx) in SUB.iter().enumerate() {
+                for (sj, sx) in sub.iter().enumerate() {
                     let first = (pair[0] - sx).ceil().max(c0 as f64);
                     let last = (pair[1] - sx).ceil().min(c1 as f64);
                     let (first, last) = (first as usize, last.max(first) as usize);
                     for col in first..last {
                         counts[col - c0] += 1;
-                        if si == 1 && sj == 1 {
+                        if si == mid && sj == mid {
                             centers[col - c0] = true;
                         }
                     }
                 }
             }
         }
-        for (i, (&n, &center)) in counts.iter().zip(centers.iter()).enumerate() {
-            if n > 0 {
+        for (i, (&count, &center)) in counts.iter().zip(centers.iter()).enumerate() {
+            if count > 0 {
                 out.push(CoveredPixel {
                     row,
                     col: c0 + i,
-                    frac: n as f32 / 9.0,
+                    frac: count as f32 / total,
                     center,
                 });
             }

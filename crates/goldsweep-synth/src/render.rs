@@ -1,10 +1,11 @@
 //! Composes both dates: base land cover → water → village → mine footprints → roads (both
 //! dates), planted change (after only), then radiometry, the cloud and its shadow (after only).
 
+use crate::cloud::Cloud;
 use crate::grid::SceneGrid;
 use crate::layout::Scene;
 use crate::noise::{hash2, unit};
-use crate::polygon_raster::coverage;
+use crate::polygon_raster::{coverage, coverage_sampled};
 use crate::radiometry::to_dn;
 use crate::spectra::{mix, scale, Spectrum, CLOUD, FOREST, ROAD, SOIL, VILLAGE_ROOF, WATER};
 use crate::truth::Paint;
@@ -27,21 +28,45 @@ pub struct Rendered {
     pub truth: Vec<u8>,
 }
 
-fn paint_polygon(
-    scene: &Scene,
+/// Paints `poly` into `surf` (one spectrum per pixel, row-major): each pixel becomes
+/// `(1 − f)·surf + f·paint·(1 + texture·t(x, y))`, with `f` the pixel's coverage fraction on
+/// an `n × n` lattice (see [`coverage_sampled`]) and `t` the texture field at the pixel centre
+/// in scene-local metres. Returns the painted pixels with their fractions.
+pub fn paint_polygon(
+    grid: &SceneGrid,
     poly: &geo::Polygon,
     paint: &Paint,
+    lattice: usize,
+    texture: impl Fn(f64, f64) -> f32,
     surf: &mut [Spectrum],
-    grid: &SceneGrid,
-) {
-    for p in coverage(grid, poly) {
+) -> Vec<(usize, f32)> {
+    let mut painted = Vec::new();
+    for p in coverage_sampled(grid, poly, lattice) {
         let c = grid.pixel_center(p.row, p.col);
         let (x, y) = grid.to_local(c);
-        let t = scene.terrain.texture_at(x + 3.1e4, y);
-        let s = scale(&paint.spectrum, 1.0 + paint.texture * t);
+        let s = scale(&paint.spectrum, 1.0 + paint.texture * texture(x, y));
         let i = p.row * grid.size + p.col;
         surf[i] = mix(&surf[i], &s, p.frac);
+        painted.push((i, p.frac));
     }
+    painted
+}
+
+/// Puts the cloud and its shadow over the observed after-date spectrum `v` at map point `c`:
+/// the shadow darkens (`v·(1 − 0.7·s) + 0.01·s`), the cloud blends in by its opacity. Returns
+/// true when the pixel is under either (masked).
+pub fn apply_cloud(cloud: &Cloud, c: geo::Coord, v: &mut Spectrum) -> bool {
+    let s = cloud.shadow(c) as f32;
+    let a = cloud.alpha(c) as f32;
+    if s <= 0.0 && a <= 0.0 {
+        return false;
+    }
+    let body = scale(&CLOUD, cloud.body(c) as f32);
+    for (x, cv) in v.iter_mut().zip(body.iter()) {
+        *x = *x * (1.0 - 0.7 * s) + 0.01 * s;
+        *x = (1.0 - a) * *x + a * cv;
+    }
+    true
 }
 
 /// Village texture: 15 m cells of grey roofs (55 %), yards (25 %) and trees (20 %).
@@ -88,9 +113,10 @@ pub fn render(scene: &Scene) -> Rendered {
             after.push(a);
         }
     }
+    let texture = |x: f64, y: f64| scene.terrain.texture_at(x + 3.1e4, y);
     for patch in &scene.footprints.patches {
-        paint_polygon(scene, &patch.polygon, &patch.paint, &mut before, &grid);
-        paint_polygon(scene, &patch.polygon, &patch.paint, &mut after, &grid);
+        paint_polygon(&grid, &patch.polygon, &patch.paint, 3, texture, &mut before);
+        paint_polygon(&grid, &patch.polygon, &patch.paint, 3, texture, &mut after);
     }
     for i in 0..n {
         let rf = scene.maps.road[i];
@@ -101,7 +127,7 @@ pub fn render(scene: &Scene) -> Rendered {
     }
     let mut truth = vec![0u8; n];
     for obj in &scene.objects {
-        paint_polygon(scene, &obj.polygon, &obj.paint, &mut after, &grid);
+        paint_polygon(&grid, &obj.polygon, &obj.paint, 3, texture, &mut after);
         for p in coverage(&grid, &obj.polygon).iter().filter(|p| p.center) {
             truth[p.row * grid.size + p.col] = TRUTH_CHANGE;
         }
@@ -120,16 +146,9 @@ pub fn render(scene: &Scene) -> Rendered {
             let (x, y) = grid.to_local(c);
             let ob = scene.before_acq.observe(&before[i], i, x, y);
             let mut oa = scene.after_acq.observe(&after[i], i, x, y);
-            let s = scene.cloud.shadow(c) as f32;
-            let a = scene.cloud.alpha(c) as f32;
-            if s > 0.0 || a > 0.0 {
+            if apply_cloud(&scene.cloud, c, &mut oa) {
                 mask[i] = 1;
                 truth[i] = TRUTH_MASKED;
-                let cloud = scale(&CLOUD, scene.cloud.body(c) as f32);
-                for (v, cv) in oa.iter_mut().zip(cloud.iter()) {
-                    *v = *v * (1.0 - 0.7 * s) + 0.01 * s;
-                    *v = (1.0 - a) * *v + a * cv;
-                }
             }
             for b in 0..6 {
                 out_b[b].push(to_dn(ob[b]));

@@ -1,0 +1,334 @@
+//! `goldsweep plant` on real backgrounds from `../shared/data` (see its SOURCES.md): plant into
+//! a real pair, sweep the planted folder, score it with `goldsweep eval`, and print what was
+//! found. Tests print a message and pass when the data is absent. Detection quality is printed,
+//! not asserted.
+//!
+//! `cargo test --test plant_real -- --ignored --nocapture` runs the full report: the three OSCD
+//! cities and the Tanzania time series, seeds 1 to 3.
+
+mod common;
+use common::*;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use gdal::vector::Geometry;
+use serde_json::Value;
+
+fn shared_data(sub: &str) -> Option<PathBuf> {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
+    let dir = root.join(sub);
+    if dir.exists() {
+        Some(dir)
+    } else {
+        println!(
+            "skipping: real data {} is absent (see ../shared/data/SOURCES.md)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn run(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+    let a: Vec<OsString> = args.iter().map(|s| s.as_ref().to_os_string()).collect();
+    goldsweep(&a)
+}
+
+fn describe(out: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn features(path: &Path) -> Vec<(Value, Geometry)> {
+    read_json(path)["features"]
+        .as_array()
+        .expect("a FeatureCollection")
+        .iter()
+        .map(|f| {
+            let g = Geometry::from_geojson(&f["geometry"].to_string())
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (f["properties"].clone(), g)
+        })
+        .collect()
+}
+
+/// The scene pair's planted folder, sweep run and eval output.
+struct Planted {
+    eval: Value,
+    lines: Vec<String>,
+}
+
+/// Plants with `seed`, sweeps the planted folder and evaluates it; asserts only that every
+/// step succeeds and the outputs exist.
+fn plant_sweep_eval(before: &Path, after: &Path, extra: &[&str], seed: u64, tmp: &Path) -> Planted {
+    let out = tmp.join(format!("planted_{seed}"));
+    let runs = tmp.join(format!("run_{seed}"));
+    let seed_s = seed.to_string();
+    let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+        &"plant",
+        &"--before",
+        &before,
+        &"--after",
+        &after,
+        &"--out",
+        &out,
+        &"--seed",
+        &seed_s,
+    ];
+    for e in extra {
+        args.push(e);
+    }
+    let res = run(&args);
+    assert_eq!(res.status.code(), Some(0), "plant: {}", describe(&res));
+    for f in goldsweep_synth::OUTPUT_FILES {
+        assert!(out.join(f).is_file(), "plant wrote no {f}");
+    }
+    let res = run(&[
+        &"sweep",
+        &"--before",
+        &out.join("before.tif"),
+        &"--after",
+        &out.join("after.tif"),
+        &"--mask-after",
+        &out.join("after_mask.tif"),
+        &"--catalogue",
+        &out.join("catalogue.geojson"),
+        &"--out",
+        &runs,
+        &"--progress",
+        &"never",
+        &"--chips",
+        &"0",
+    ]);
+    assert_eq!(res.status.code(), Some(0), "sweep: {}", describe(&res));
+    let truth = out.join("truth.geojson");
+    let res = run(&[&"eval", &"--run", &runs, &"--truth", &truth, &"--json"]);
+    assert_eq!(res.status.code(), Some(0), "eval: {}", describe(&res));
+    let eval: Value = serde_json::from_slice(&res.stdout).expect("eval --json prints JSON");
+    let lines = truth_lines(&truth, &runs.join("objects.geojson"));
+    Planted { eval, lines }
+}
+
+/// One line per truth object: the output objects it intersects, the best-overlapping one's rank
+/// and class, and the best rank among them.
+fn truth_lines(truth: &Path, objects: &Path) -> Vec<String> {
+    let outputs = features(objects);
+    features(truth)
+        .iter()
+        .map(|(t, tg)| {
+            let hits: Vec<(f64, i64, String, bool)> = outputs
+                .iter()
+                .filter(|(_, og)| og.intersects(tg))
+                .map(|(o, og)| {
+                    let area = og.intersection(tg).map_or(0.0, |g| g.area());
+                    (
+                        area,
+                        o["rank"].as_i64().unwrap_or(-1),
+                        o["class"].as_str().unwrap_or("?").to_string(),
+                        o["pond_lattice"].as_bool().unwrap_or(false),
+                    )
+                })
+                .collect();
+            let best = hits
+                .iter()
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            let found = match best {
+                Some((_, rank, class, lattice)) => format!(
+                    "found: rank {rank:>3} {class:<15}{} (best rank {})",
+                    if *lattice { " pond_lattice" } else { "" },
+                    hits.iter().map(|h| h.1).min().unwrap_or(-1)
+                ),
+                None => "MISSED".to_string(),
+            };
+            format!(
+                "  {} {:<15} mining={:<5} {:<14} masked {:.2} area {:>6.0} m2 | {found}",
+                t["truth_id"].as_str().unwrap_or("?"),
+                t["class"].as_str().unwrap_or("?"),
+                t["mining"].as_bool().unwrap_or(false),
+                t["context"].as_str().unwrap_or("?"),
+                t["masked_fraction"].as_f64().unwrap_or(0.0),
+                t["area_m2"].as_f64().unwrap_or(0.0),
+            )
+        })
+        .collect()
+}
+
+fn print_report(label: &str, seed: u64, p: &Planted) {
+    let o = &p.eval["object"];
+    println!(
+        "{label} seed {seed}: recall {:.3} ({}/{} mining), class accuracy {:.3}, precision {:.3} of {} candidates, precision@{} {:.3}, active below mining {}, confusers in top k {}",
+        o["recall"].as_f64().unwrap_or(f64::NAN),
+        o["found_mining"],
+        o["truth_mining"],
+        o["class_accuracy"].as_f64().unwrap_or(f64::NAN),
+        o["precision"].as_f64().unwrap_or(f64::NAN),
+        o["candidates"],
+        o["k"],
+        o["precision_at_k"].as_f64().unwrap_or(f64::NAN),
+        o["active_below_mining"],
+        o["confusers_in_top_k"],
+    );
+    for l in &p.lines {
+        println!("{l}");
+    }
+}
+
+#[test]
+fn plant_into_oscd_rennes_then_sweep_and_eval() {
+    let Some(dir) = shared_data("oscd/rennes") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = plant_sweep_eval(&dir.join("imgs_1"), &dir.join("imgs_2"), &[], 1, tmp.path());
+    print_report("oscd/rennes", 1, &p);
+    let o = &p.eval["object"];
+    assert!(o["truth_mining"].as_u64().unwrap_or(0) >= 12, "{o}");
+    assert!(o["recall"].as_f64().is_some(), "{o}");
+
+    // Same inputs and seed → byte-identical files.
+    let again = tmp.path().join("again");
+    let res = run(&[
+        &"plant",
+        &"--before",
+        &dir.join("imgs_1"),
+        &"--after",
+        &dir.join("imgs_2"),
+        &"--out",
+        &again,
+        &"--seed",
+        &"1",
+    ]);
+    assert_eq!(res.status.code(), Some(0), "{}", describe(&res));
+    for f in goldsweep_synth::OUTPUT_FILES {
+        let a = std::fs::read(tmp.path().join("planted_1").join(f)).unwrap();
+        let b = std::fs::read(again.join(f)).unwrap();
+        assert!(a == b, "{f} differs between two runs with the same seed");
+    }
+}
+
+#[test]
+fn plant_refuses_bad_input_with_exit_2() {
+    let Some(dir) = shared_data("s2-tanzania-timeseries") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let scene = dir.join("SEN2_20160710_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif");
+    let four = tmp.path().join("four_bands.tif");
+    tool(
+        "gdal_translate",
+        &[
+            "-q".as_ref(),
+            "-b".as_ref(),
+            "1".as_ref(),
+            "-b".as_ref(),
+            "2".as_ref(),
+            "-b".as_ref(),
+            "3".as_ref(),
+            "-b".as_ref(),
+            "7".as_ref(),
+            scene.as_os_str(),
+            four.as_os_str(),
+        ],
+    );
+    let small = tmp.path().join("small.tif");
+    tool(
+        "gdal_translate",
+        &[
+            "-q".as_ref(),
+            "-srcwin".as_ref(),
+            "0".as_ref(),
+            "0".as_ref(),
+            "60".as_ref(),
+            "60".as_ref(),
+            scene.as_os_str(),
+            small.as_os_str(),
+        ],
+    );
+    let far = tmp.path().join("far.tif");
+    tool(
+        "gdal_translate",
+        &[
+            "-q".as_ref(),
+            "-a_ullr".as_ref(),
+            "628500".as_ref(),
+            "9035237".as_ref(),
+            "631880".as_ref(),
+            "9032437".as_ref(),
+            scene.as_os_str(),
+            far.as_os_str(),
+        ],
+    );
+    let missing = tmp.path().join("missing.tif");
+    let cases: [(&Path, &Path, &[&str], &str); 4] = [
+        (&missing, &scene, &["--scale", "0.001"], "no such file"),
+        (&four, &four, &["--scale", "0.001"], "swir1"),
+        (
+            &small,
+            &small,
+            &["--scale", "0.001"],
+            "needs at least 128 px",
+        ),
+        (&scene, &far, &["--scale", "0.001"], "do not overlap"),
+    ];
+    for (i, (before, after, extra, want)) in cases.iter().enumerate() {
+        let out = tmp.path().join(format!("out_{i}"));
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+            &"plant",
+            &"--before",
+            before,
+            &"--after",
+            after,
+            &"--out",
+            &out,
+        ];
+        for e in extra.iter() {
+            args.push(e);
+        }
+        let res = run(&args);
+        let stderr = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(2), "case {i}: {}", describe(&res));
+        assert_eq!(stderr.trim().lines().count(), 1, "case {i}: {stderr}");
+        assert!(stderr.contains(want), "case {i}: {stderr}");
+        assert!(
+            !out.join("truth.geojson").exists(),
+            "case {i} wrote outputs"
+        );
+    }
+}
+
+/// The full report: every real background, seeds 1 to 3.
+#[test]
+#[ignore]
+fn plant_report_all_real_scenes() {
+    let tmp = tempfile::tempdir().unwrap();
+    for city in ["rennes", "hongkong", "aguasclaras"] {
+        let Some(dir) = shared_data(&format!("oscd/{city}")) else {
+            continue;
+        };
+        for seed in 1..=3 {
+            let work = tmp.path().join(format!("{city}_{seed}"));
+            let p = plant_sweep_eval(&dir.join("imgs_1"), &dir.join("imgs_2"), &[], seed, &work);
+            print_report(&format!("oscd/{city}"), seed, &p);
+        }
+    }
+    if let Some(dir) = shared_data("s2-tanzania-timeseries") {
+        // The first date (2016-03-12) is half cloud-masked: the first clear one is the before.
+        let before = dir.join("SEN2_20160710_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif");
+        let after = dir.join("SEN2_20190615_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif");
+        for seed in 1..=3 {
+            let work = tmp.path().join(format!("tanzania_{seed}"));
+            let p = plant_sweep_eval(&before, &after, &["--scale", "0.001"], seed, &work);
+            print_report("s2-tanzania", seed, &p);
+        }
+    }
+}
