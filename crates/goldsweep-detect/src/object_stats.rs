@@ -25,6 +25,10 @@ pub struct ObjectStats {
     sum_cc: i128,
     sum_rc: i128,
     sums: [i64; Evidence::COUNT],
+    /// Sums of each evidence value weighted by the pixel's magnitude (both in micro-units).
+    weighted: [i128; Evidence::COUNT],
+    /// Sum of the weights (magnitudes in micro-units).
+    weight: i128,
     max_magnitude: i64,
 }
 
@@ -87,6 +91,8 @@ impl ObjectStats {
         for (s, v) in sums.iter_mut().zip(ev.to_array()) {
             *s = (v as f64 * MICRO).round() as i64;
         }
+        let weight = i128::from(sums[0].max(0));
+        let weighted = sums.map(|s| i128::from(s) * weight);
         ObjectStats {
             group,
             pixels: 1,
@@ -101,6 +107,8 @@ impl ObjectStats {
             sum_cc: c * c,
             sum_rc: r * c,
             sums,
+            weighted,
+            weight,
             max_magnitude: (ev.magnitude as f64 * MICRO).round() as i64,
         }
     }
@@ -121,6 +129,10 @@ impl ObjectStats {
         for (a, b) in self.sums.iter_mut().zip(other.sums) {
             *a += b;
         }
+        for (a, b) in self.weighted.iter_mut().zip(other.weighted) {
+            *a += b;
+        }
+        self.weight += other.weight;
         self.max_magnitude = self.max_magnitude.max(other.max_magnitude);
     }
 
@@ -129,13 +141,25 @@ impl ObjectStats {
         (self.max_magnitude as f64 / MICRO) as f32
     }
 
-    /// Mean evidence over the object's pixels.
+    /// The object's evidence: its mean change magnitude, and the index deltas and after-date
+    /// indices averaged with each pixel weighted by its change magnitude. The edge pixels of
+    /// an object are mixtures with the unchanged ground around it and change least, so the
+    /// weighting lets the object's changed core speak (a small heap reads as the heap, not as
+    /// half heap, half grass); in an object of equal magnitudes it is the plain mean.
     pub fn mean(&self) -> Evidence {
         let n = self.pixels.max(1) as f64;
         let mut a = [0.0; Evidence::COUNT];
-        for (m, s) in a.iter_mut().zip(self.sums) {
-            *m = s as f64 / MICRO / n;
+        if self.weight > 0 {
+            let w = self.weight as f64;
+            for (m, s) in a.iter_mut().zip(self.weighted) {
+                *m = s as f64 / w / MICRO;
+            }
+        } else {
+            for (m, s) in a.iter_mut().zip(self.sums) {
+                *m = s as f64 / MICRO / n;
+            }
         }
+        a[0] = self.sums[0] as f64 / MICRO / n;
         Evidence::from_array(a)
     }
 
@@ -208,5 +232,23 @@ mod tests {
         px[..49].iter().rev().for_each(|p| rev.merge(p));
         assert_eq!(fwd, rev);
         assert!((fwd.mean().magnitude - (0.1 + 49.0 * 0.013 / 2.0)).abs() < 1e-5);
+    }
+
+    #[test]
+    fn evidence_is_weighted_by_magnitude() {
+        let ev = |magnitude: f32, d_bright: f32| Evidence {
+            magnitude,
+            d_bright,
+            ..Evidence::default()
+        };
+        // A core pixel (magnitude 9, brightened 0.12) and a mixed edge pixel (3, 0.04).
+        let mut s = ObjectStats::pixel(1, 0, 0, ev(9.0, 0.12));
+        s.merge(&ObjectStats::pixel(1, 0, 1, ev(3.0, 0.04)));
+        let e = s.mean();
+        assert!(
+            (e.magnitude - 6.0).abs() < 1e-6,
+            "magnitude is the plain mean"
+        );
+        assert!((e.d_bright - 0.10).abs() < 1e-6, "(9·0.12 + 3·0.04) / 12");
     }
 }
