@@ -18,7 +18,7 @@ use goldsweep_synth::SynthOptions;
 use ndarray::{Array2, Array3};
 use serde_json::Value;
 
-use common::goldsweep;
+use common::{goldsweep, read_json};
 
 fn demo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/demo")
@@ -146,11 +146,6 @@ fn band_u8(path: &Path) -> Vec<u8> {
     let ds = Dataset::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let band = ds.rasterband(1).expect("band 1");
     band.read_band_as::<u8>().expect("read").data().to_vec()
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Sweeps the demo pair with `extra` options into `out` and returns its run.json.

@@ -10,6 +10,11 @@
 mod common;
 use common::*;
 
+/// `../shared/data/<sub>`, or `None` (after printing why) when it is absent.
+fn shared_data_dir(sub: &str) -> Option<PathBuf> {
+    shared_data_root(sub).map(|root| root.join(sub))
+}
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -17,37 +22,9 @@ use std::process::Output;
 use gdal::vector::Geometry;
 use serde_json::Value;
 
-fn shared_data(sub: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    let dir = root.join(sub);
-    if dir.exists() {
-        Some(dir)
-    } else {
-        println!(
-            "skipping: real data {} is absent (see ../shared/data/SOURCES.md)",
-            dir.display()
-        );
-        None
-    }
-}
-
 fn run(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
     let a: Vec<OsString> = args.iter().map(|s| s.as_ref().to_os_string()).collect();
     goldsweep(&a)
-}
-
-fn describe(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn features(path: &Path) -> Vec<(Value, Geometry)> {
@@ -186,7 +163,7 @@ fn print_report(label: &str, seed: u64, p: &Planted) {
 
 #[test]
 fn plant_into_oscd_rennes_then_sweep_and_eval() {
-    let Some(dir) = shared_data("oscd/rennes") else {
+    let Some(dir) = shared_data_dir("oscd/rennes") else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -228,7 +205,7 @@ fn plant_into_oscd_rennes_then_sweep_and_eval() {
 
 #[test]
 fn plant_refuses_bad_input_with_exit_2() {
-    let Some(dir) = shared_data("s2-tanzania-timeseries") else {
+    let Some(dir) = shared_data_dir("s2-tanzania-timeseries") else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -322,7 +299,7 @@ fn plant_refuses_bad_input_with_exit_2() {
 fn plant_report_all_real_scenes() {
     let tmp = tempfile::tempdir().unwrap();
     for city in ["rennes", "hongkong", "aguasclaras"] {
-        let Some(dir) = shared_data(&format!("oscd/{city}")) else {
+        let Some(dir) = shared_data_dir(&format!("oscd/{city}")) else {
             continue;
         };
         for seed in 1..=3 {
@@ -331,7 +308,7 @@ fn plant_report_all_real_scenes() {
             print_report(&format!("oscd/{city}"), seed, &p);
         }
     }
-    if let Some(dir) = shared_data("s2-tanzania-timeseries") {
+    if let Some(dir) = shared_data_dir("s2-tanzania-timeseries") {
         // The first date (2016-03-12) is half cloud-masked: the first clear one is the before.
         let before = dir.join("SEN2_20160710_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif");
         let after = dir.join("SEN2_20190615_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif");

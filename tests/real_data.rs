@@ -16,21 +16,6 @@ use std::process::Output;
 use gdal::Dataset;
 use serde_json::Value;
 
-/// The shared data folder, or `None` (after printing why) when it is absent.
-fn shared_data(sub: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    let dir = root.join(sub);
-    if dir.exists() {
-        Some(root)
-    } else {
-        println!(
-            "skipping: real data {} is absent (see ../shared/data/SOURCES.md)",
-            dir.display()
-        );
-        None
-    }
-}
-
 fn args<I, S>(items: I) -> Vec<OsString>
 where
     I: IntoIterator<Item = S>,
@@ -52,15 +37,6 @@ fn sweep(before: &Path, after: &Path, out: &Path, extra: &[OsString]) -> Output 
     ]);
     a.extend_from_slice(extra);
     goldsweep(&a)
-}
-
-fn describe(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn assert_ok(out: &Output, what: &str) {
@@ -125,11 +101,6 @@ fn assert_same_gt(got: [f64; 6], want: [f64; 6], what: &str) {
     }
 }
 
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", path.display()))
-}
-
 fn number(v: &Value, pointer: &str) -> f64 {
     v.pointer(pointer)
         .and_then(Value::as_f64)
@@ -153,7 +124,7 @@ fn tempdir() -> tempfile::TempDir {
 
 #[test]
 fn taizhou_landsat_accuracy_guard() {
-    let Some(data) = shared_data("taizhou") else {
+    let Some(data) = shared_data_root("taizhou") else {
         return;
     };
     let t = data.join("taizhou");
@@ -185,7 +156,7 @@ fn taizhou_landsat_accuracy_guard() {
 
 #[test]
 fn oscd_rennes_accuracy_and_grid() {
-    let Some(data) = shared_data("oscd/rennes") else {
+    let Some(data) = shared_data_root("oscd/rennes") else {
         return;
     };
     let city = data.join("oscd/rennes");
@@ -237,7 +208,7 @@ fn oscd_rennes_accuracy_and_grid() {
 
 #[test]
 fn oscd_hongkong_second_date_on_other_grid() {
-    let Some(data) = shared_data("oscd/hongkong") else {
+    let Some(data) = shared_data_root("oscd/hongkong") else {
         return;
     };
     let city = data.join("oscd/hongkong");
@@ -279,7 +250,7 @@ fn oscd_hongkong_second_date_on_other_grid() {
 
 #[test]
 fn naip_offset_grids_explicit_bands_no_swir() {
-    let Some(data) = shared_data("naip") else {
+    let Some(data) = shared_data_root("naip") else {
         return;
     };
     let naip = data.join("naip");
@@ -331,7 +302,7 @@ fn tanzania_valid_fraction(path: &Path) -> f64 {
 
 #[test]
 fn s2_tanzania_scale_option_and_fully_masked_date() {
-    let Some(data) = shared_data("s2-tanzania-timeseries") else {
+    let Some(data) = shared_data_root("s2-tanzania-timeseries") else {
         return;
     };
     let dir = data.join("s2-tanzania-timeseries");
@@ -410,7 +381,7 @@ fn s2_tanzania_scale_option_and_fully_masked_date() {
 
 #[test]
 fn cbers_vrt_stack_with_cloud_masks() {
-    let Some(data) = shared_data("cbers-cloudmask") else {
+    let Some(data) = shared_data_root("cbers-cloudmask") else {
         return;
     };
     let dir = data.join("cbers-cloudmask");
@@ -505,7 +476,7 @@ fn cbers_vrt_stack_with_cloud_masks() {
 
 #[test]
 fn real_mining_polygons_without_status_field() {
-    let Some(data) = shared_data("mines/amw_ghana_ashanti_2017-2020.geojson") else {
+    let Some(data) = shared_data_root("mines/amw_ghana_ashanti_2017-2020.geojson") else {
         return;
     };
     let catalogue = data.join("mines/amw_ghana_ashanti_2017-2020.geojson");

@@ -15,7 +15,7 @@
 mod common;
 use common::*;
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use gdal::raster::rasterize;
@@ -48,20 +48,6 @@ const MINING_CLASSES: [&str; 4] = [
     "vegetation_loss",
 ];
 
-/// The shared data folder, or `None` (after printing why) when `sub` is absent.
-fn shared_data(sub: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
-    if root.join(sub).exists() {
-        Some(root)
-    } else {
-        println!(
-            "skipping: real data {} is absent (see ../shared/data/SOURCES.md)",
-            root.join(sub).display()
-        );
-        None
-    }
-}
-
 fn assert_ok(out: &Output, what: &str) {
     assert_eq!(
         out.status.code(),
@@ -71,11 +57,6 @@ fn assert_ok(out: &Output, what: &str) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", path.display()))
 }
 
 /// One catalogue polygon as the sweep will name it, in lon/lat.
@@ -423,7 +404,7 @@ fn sweep_real_catalogue(
 #[test]
 fn ghana_galamsey_polygons_catalogue_a_spoil_heap() {
     let sub = "mines/amw_ghana_ashanti_2017-2020.geojson";
-    let Some(data) = shared_data(sub) else {
+    let Some(data) = shared_data_root(sub) else {
         return;
     };
     let catalogue = data.join(sub);
@@ -444,7 +425,7 @@ fn ghana_galamsey_polygons_catalogue_a_spoil_heap() {
 #[test]
 fn maus_tang_footprints_catalogue_a_spoil_heap() {
     let sub = "mines/maus_tang_combined_demo.gpkg";
-    let Some(data) = shared_data(sub) else {
+    let Some(data) = shared_data_root(sub) else {
         return;
     };
     let catalogue = data.join(sub);
