@@ -88,8 +88,9 @@ fn require_six_roles(scene: &Scene) -> Result<()> {
     ))))
 }
 
-fn gis_srs(wkt_or_epsg: Result<SpatialRef, gdal::errors::GdalError>) -> Result<SpatialRef> {
-    let mut srs = wkt_or_epsg?;
+/// EPSG `epsg` in traditional GIS (x = easting/longitude) axis order, like [`Grid::spatial_ref`].
+fn epsg_srs(epsg: u32) -> Result<SpatialRef> {
+    let mut srs = SpatialRef::from_epsg(epsg)?;
     srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     Ok(srs)
 }
@@ -99,8 +100,8 @@ fn gis_srs(wkt_or_epsg: Result<SpatialRef, gdal::errors::GdalError>) -> Result<S
 /// [`EDGE_POINTS`] points and the innermost point of each side bounds the rectangle.
 fn inner_bounds(scene: &Scene, epsg: u32) -> Result<[f64; 4]> {
     let g = scene.grid();
-    let src = gis_srs(SpatialRef::from_wkt(&g.crs_wkt))?;
-    let dst = gis_srs(SpatialRef::from_epsg(epsg))?;
+    let src = g.spatial_ref()?;
+    let dst = epsg_srs(epsg)?;
     let t = CoordTransform::new(&src, &dst)?;
     let (w, h) = (g.width as f64, g.height as f64);
     let edge = |f: &dyn Fn(f64) -> (f64, f64)| -> Result<(Vec<f64>, Vec<f64>)> {
@@ -132,10 +133,7 @@ fn inner_bounds(scene: &Scene, epsg: u32) -> Result<[f64; 4]> {
 fn plant_grid(before: &Scene, after: &Scene) -> Result<SceneGrid> {
     let g = before.grid();
     let (cx, cy) = g.pixel_to_crs(g.width as f64 / 2.0, g.height as f64 / 2.0);
-    let to_wgs84 = CoordTransform::new(
-        &gis_srs(SpatialRef::from_wkt(&g.crs_wkt))?,
-        &gis_srs(SpatialRef::from_epsg(4326))?,
-    )?;
+    let to_wgs84 = CoordTransform::new(&g.spatial_ref()?, &epsg_srs(4326)?)?;
     let (mut xs, mut ys) = ([cx], [cy]);
     to_wgs84.transform_coords(&mut xs, &mut ys, &mut [])?;
     let centre = LonLat::new(xs[0], ys[0]).map_err(|e| {

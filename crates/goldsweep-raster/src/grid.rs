@@ -144,7 +144,7 @@ impl Grid {
     }
 
     /// The CRS as a GDAL spatial reference in traditional GIS (x = easting/longitude) axis order.
-    pub(crate) fn spatial_ref(&self) -> Result<SpatialRef, gdal::errors::GdalError> {
+    pub fn spatial_ref(&self) -> Result<SpatialRef, gdal::errors::GdalError> {
         let mut srs = SpatialRef::from_wkt(&self.crs_wkt)?;
         srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
         Ok(srs)
