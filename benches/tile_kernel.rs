@@ -61,6 +61,8 @@ fn fit() -> SceneFit {
         magnitude_threshold: 3.0,
         otsu_threshold: Some(3.0),
         strong_threshold: 4.5,
+        focus_threshold: 3.0,
+        focus_strong_threshold: 4.5,
         sampled_pixels: 0,
         cloud_screened_pixels: 0,
     }
@@ -85,7 +87,7 @@ fn bench(c: &mut Criterion) {
         group.throughput(Throughput::Elements((side * side) as u64));
         let mut scratch = TileScratch::default();
         group.bench_with_input(BenchmarkId::from_parameter(core), &t, |b, t| {
-            b.iter(|| detect_tile_with(&mut scratch, t, &bands, &fit, &params, spec))
+            b.iter(|| detect_tile_with(&mut scratch, t, &bands, &fit, &params, spec, None))
         });
     }
     group.finish();

@@ -105,7 +105,8 @@ pub struct SweepOptions {
     /// Worker threads (0 = one per core; results do not depend on it).
     #[arg(long, value_name = "N", default_value_t = 0, env = "GOLDSWEEP_THREADS")]
     pub threads: usize,
-    /// Distance (m) within which a change counts as near a mine.
+    /// Distance (m) within which a change counts as near a mine. Within it of a closed mine or
+    /// illegal site (the focus zone) change is detected from 0.6× the scene threshold.
     #[arg(long, value_name = "M", default_value_t = 300.0)]
     pub near: f64,
     /// Smallest change object kept (m²).

@@ -359,9 +359,10 @@ pub fn change_magnitude(tile: &TileData, nb: usize, fit: &[BandFit]) -> Array2<f
 ///
 /// With `params.cloud_screen`, pixels the [`crate::cloud`] screen flags are invalid too (the
 /// tile then needs [`crate::cloud::REACH`] more pixels of halo). A pixel is change when it is
-/// valid, its [`change_magnitude`] reaches
-/// `fit.magnitude_threshold` and its own unsmoothed magnitude reaches
-/// `params.own_fraction` of it; it is [`group::WATER`] when the after date is water and the water
+/// valid, its [`change_magnitude`] reaches its threshold — `fit.focus_threshold` where `focus`
+/// (window-shaped) is true, `fit.magnitude_threshold` elsewhere — and its own unsmoothed
+/// magnitude reaches `params.own_fraction` of `fit.magnitude_threshold`; it is
+/// [`group::WATER`] when the after date is water and the water
 /// index rose, no change when both dates are open water otherwise (a pond or the sea changing
 /// colour), and [`group::LAND`] otherwise. Invalid pixels get [`group::INVALID`] and zero evidence.
 pub fn pixel_evidence<'a>(
@@ -370,13 +371,27 @@ pub fn pixel_evidence<'a>(
     bands: &BandSet,
     fit: &'a SceneFit,
     params: &EvidenceParams,
+    focus: Option<ArrayView2<'_, bool>>,
 ) -> PixelEvidence<'a> {
     let (rows, cols) = tile.shape();
     let spectral = Spectral::new(tile, bands, &fit.bands);
     // A pixel's own magnitude must reach this, so that smoothing does not spread a strong
-    // change onto the unchanged ring around it (which would inflate areas).
+    // change onto the unchanged ring around it (which would inflate areas). It holds in focus
+    // zones too: there the lower threshold finds weaker change, not wider outlines.
     let own_min = fit.magnitude_threshold * params.own_fraction;
     let own_chi_min = own_min * own_min;
+    debug_assert!(focus.map_or(true, |f| f.dim() == (rows, cols)));
+    let row_major: Vec<bool>;
+    let focus: Option<&[bool]> = match focus.filter(|f| f.dim() == (rows, cols)) {
+        Some(f) => match f.to_slice() {
+            Some(slice) => Some(slice),
+            None => {
+                row_major = f.iter().copied().collect();
+                Some(&row_major)
+            }
+        },
+        None => None,
+    };
     let EvidenceScratch {
         chi,
         magnitude,
@@ -399,6 +414,15 @@ pub fn pixel_evidence<'a>(
             let weak = (m < fit.magnitude_threshold) | (chi < own_chi_min);
             let valid = if weak { group::NONE } else { group::LAND };
             *g = if m.is_nan() { group::INVALID } else { valid };
+        }
+        if let Some(focus) = focus {
+            let threshold = fit.focus_threshold;
+            let row = &focus[r * cols..(r + 1) * cols];
+            for (((g, &m), &chi), _) in out.iter_mut().zip(m).zip(chi).zip(row).filter(|x| *x.1) {
+                if *g == group::NONE && m >= threshold && chi >= own_chi_min {
+                    *g = group::LAND;
+                }
+            }
         }
         // The few change pixels: new water, water that stayed water, or land.
         if out.contains(&group::LAND) {
@@ -457,7 +481,14 @@ mod tests {
         };
         let fit = fit(6);
         let mut scratch = EvidenceScratch::default();
-        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &EvidenceParams::default());
+        let ev = pixel_evidence(
+            &mut scratch,
+            &t,
+            &bands,
+            &fit,
+            &EvidenceParams::default(),
+            None,
+        );
         assert!(ev.group.iter().all(|&g| g == group::NONE));
         assert!(ev.magnitude.iter().all(|&m| m == 0.0));
     }
@@ -480,7 +511,14 @@ mod tests {
         };
         let fit = fit(6);
         let mut scratch = EvidenceScratch::default();
-        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &EvidenceParams::default());
+        let ev = pixel_evidence(
+            &mut scratch,
+            &t,
+            &bands,
+            &fit,
+            &EvidenceParams::default(),
+            None,
+        );
         assert_eq!(ev.group[[0, 0]], group::LAND);
         let spoil = ev.at(0, 0);
         assert!(spoil.d_ndvi < -0.5 && spoil.d_bare > 0.3);
@@ -508,7 +546,14 @@ mod tests {
         };
         let fit = fit(6);
         let mut scratch = EvidenceScratch::default();
-        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &EvidenceParams::default());
+        let ev = pixel_evidence(
+            &mut scratch,
+            &t,
+            &bands,
+            &fit,
+            &EvidenceParams::default(),
+            None,
+        );
         assert!(
             ev.magnitude[[1, 1]] >= fit.magnitude_threshold,
             "a strong change"
@@ -538,7 +583,54 @@ mod tests {
         };
         let fit = fit(4);
         let mut scratch = EvidenceScratch::default();
-        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &EvidenceParams::default());
+        let ev = pixel_evidence(
+            &mut scratch,
+            &t,
+            &bands,
+            &fit,
+            &EvidenceParams::default(),
+            None,
+        );
         assert_eq!(ev.group[[0, 0]], group::WATER);
+    }
+
+    #[test]
+    fn focus_zones_detect_weaker_change_than_the_rest_of_the_scene() {
+        let bands = BandSet::new(BandRole::ALL).unwrap();
+        // Two identical 3 × 3 patches of weak change (every band +0.025 = 2.5 σ), one inside
+        // the focus mask.
+        let mut after = stack(VEG, 8, 12);
+        for ((_, r, c), v) in after.indexed_iter_mut() {
+            if (2..5).contains(&r) && ((1..4).contains(&c) || (7..10).contains(&c)) {
+                *v += 0.025;
+            }
+        }
+        let t = TileData {
+            before: stack(VEG, 8, 12),
+            after,
+            valid: Array2::from_elem((8, 12), true),
+        };
+        let fit = SceneFit {
+            focus_threshold: 2.0,
+            ..fit(6)
+        };
+        let focus = Array2::from_shape_fn((8, 12), |(_, c)| c < 6);
+        let mut scratch = EvidenceScratch::default();
+        let params = EvidenceParams::default();
+        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &params, Some(focus.view()));
+        assert!(ev.magnitude[[3, 2]] < fit.magnitude_threshold);
+        assert_eq!(
+            ev.group[[3, 2]],
+            group::LAND,
+            "weak change inside the focus zone"
+        );
+        assert_eq!(ev.group[[3, 8]], group::NONE, "the same change outside it");
+        assert_eq!(ev.group[[0, 2]], group::NONE, "no change in the focus zone");
+        let ev = pixel_evidence(&mut scratch, &t, &bands, &fit, &params, None);
+        assert_eq!(
+            ev.group[[3, 2]],
+            group::NONE,
+            "without focus the scene threshold holds"
+        );
     }
 }

@@ -62,6 +62,10 @@ pub struct FitParams {
     pub rounds: usize,
     /// Strong (hysteresis) threshold as a multiple of the change threshold.
     pub strong_factor: f32,
+    /// Change threshold in the focus zones (at and near closed mines and known illegal sites)
+    /// as a multiple of the scene threshold, never below `min_magnitude`: where re-entry is
+    /// suspected, weaker change is worth a visit.
+    pub focus_factor: f32,
 }
 
 impl Default for FitParams {
@@ -71,6 +75,7 @@ impl Default for FitParams {
             max_magnitude: 8.0,
             rounds: 4,
             strong_factor: 1.1,
+            focus_factor: 0.6,
         }
     }
 }
@@ -87,6 +92,11 @@ pub struct SceneFit {
     /// An object is kept only if at least one of its pixels reaches this (hysteresis): weak
     /// change is mapped in full around strong change, but never on its own.
     pub strong_threshold: f32,
+    /// The change threshold inside focus zones (see [`FitParams::focus_factor`]); at most
+    /// `magnitude_threshold`.
+    pub focus_threshold: f32,
+    /// The strong (hysteresis) threshold of objects in focus zones.
+    pub focus_strong_threshold: f32,
     pub sampled_pixels: usize,
     /// Pixels of the sample, valid by nodata and the given masks, that the cloud screen
     /// ([`crate::cloud`]) left out (not counted in `sampled_pixels`).
@@ -141,11 +151,16 @@ impl SceneFit {
         let magnitude_threshold = otsu_threshold
             .unwrap_or(params.min_magnitude)
             .clamp(params.min_magnitude, params.max_magnitude);
+        let focus_threshold = (magnitude_threshold * params.focus_factor)
+            .max(params.min_magnitude)
+            .min(magnitude_threshold);
         SceneFit {
             bands,
             magnitude_threshold,
             otsu_threshold,
             strong_threshold: magnitude_threshold * params.strong_factor,
+            focus_threshold,
+            focus_strong_threshold: focus_threshold * params.strong_factor,
             sampled_pixels,
             cloud_screened_pixels: 0,
         }
@@ -252,6 +267,8 @@ pub(crate) fn identity_fit(bands: usize, threshold: f32, strong: f32) -> SceneFi
         magnitude_threshold: threshold,
         otsu_threshold: None,
         strong_threshold: strong,
+        focus_threshold: threshold,
+        focus_strong_threshold: strong,
         sampled_pixels: 0,
         cloud_screened_pixels: 0,
     }

@@ -1,6 +1,6 @@
 //! The per-tile kernel: evidence → clean-up → labelled fragments, on a window with a halo.
 
-use ndarray::{s, Array2};
+use ndarray::{s, Array2, ArrayView2};
 
 use crate::evidence::{pixel_evidence, EvidenceParams, EvidenceScratch};
 use crate::label::{label_fragments, Fragments};
@@ -45,11 +45,21 @@ pub fn detect_tile(
     params: &EvidenceParams,
     core: Core,
 ) -> TileDetection {
-    detect_tile_with(&mut TileScratch::default(), tile, bands, fit, params, core)
+    detect_tile_with(
+        &mut TileScratch::default(),
+        tile,
+        bands,
+        fit,
+        params,
+        core,
+        None,
+    )
 }
 
 /// Runs the whole kernel on one window, with working memory from `scratch`. The result does
-/// not depend on what `scratch` was used for before.
+/// not depend on what `scratch` was used for before. `focus` (window-shaped) marks the pixels
+/// of focus zones, where change is detected from `fit.focus_threshold` (see
+/// [`pixel_evidence`]).
 pub fn detect_tile_with(
     scratch: &mut TileScratch,
     tile: &TileData,
@@ -57,8 +67,9 @@ pub fn detect_tile_with(
     fit: &SceneFit,
     params: &EvidenceParams,
     core: Core,
+    focus: Option<ArrayView2<'_, bool>>,
 ) -> TileDetection {
-    let mut ev = pixel_evidence(&mut scratch.evidence, tile, bands, fit, params);
+    let mut ev = pixel_evidence(&mut scratch.evidence, tile, bands, fit, params, focus);
     clean_groups(&mut scratch.clean, ev.group.view_mut());
     let groups = ev
         .group
@@ -115,8 +126,15 @@ mod tests {
         for (rows, cols) in [(20, 30), (14, 17), (20, 30), (25, 12)] {
             let t = window(rows, cols);
             let fresh = detect_tile(&t, &bands, &fit, &params, core(rows, cols));
-            let reused =
-                detect_tile_with(&mut scratch, &t, &bands, &fit, &params, core(rows, cols));
+            let reused = detect_tile_with(
+                &mut scratch,
+                &t,
+                &bands,
+                &fit,
+                &params,
+                core(rows, cols),
+                None,
+            );
             assert!(!fresh.fragments.stats.is_empty());
             assert_eq!(fresh.groups, reused.groups);
             assert_eq!(fresh.fragments.labels, reused.fragments.labels);

@@ -166,9 +166,11 @@ pub fn build_candidates(
         let (r, c) = o.centroid();
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
         let area = o.pixels as f64 * pa;
+        // Objects only strong enough by the focus threshold are kept for now and dropped below
+        // unless they relate to a closed mine or an illegal site.
         let keep = o.pixels >= settings.min_pixels
             && area >= settings.min_area_m2
-            && o.max_magnitude() >= fit.strong_threshold;
+            && o.max_magnitude() >= fit.strong_threshold.min(fit.focus_strong_threshold);
         class_of.push(keep.then(|| classify(o, side, &settings.classes)));
         area_of.push((area, side));
     }
@@ -280,6 +282,14 @@ pub fn build_candidates(
             },
         )
         .collect::<Result<_, _>>()?;
+    candidates.retain(|c| {
+        let strong = stitched.objects[c.object].max_magnitude() >= fit.strong_threshold;
+        let keep = strong || at_closed_or_illegal(c.relation);
+        if !keep {
+            class_of[c.object] = None;
+        }
+        keep
+    });
 
     let placed: Vec<Placed> = candidates
         .iter()
@@ -321,7 +331,7 @@ pub fn build_candidates(
             c.area_m2,
             context,
         );
-        c.reason = explain(c, fit.magnitude_threshold);
+        c.reason = explain(c, fit);
     }
     candidates.sort_by(|a, b| {
         b.score.total_cmp(&a.score).then(
@@ -357,7 +367,7 @@ fn geohash_id(lon: f64, lat: f64) -> String {
 }
 
 /// One sentence on why the candidate is where it is in the ranking.
-fn explain(c: &Candidate, threshold: f32) -> String {
+fn explain(c: &Candidate, fit: &SceneFit) -> String {
     let what = match c.class {
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
         ChangeClass::LeachPond => "new open water (pond)",
@@ -398,12 +408,20 @@ fn explain(c: &Candidate, threshold: f32) -> String {
     if c.degraded {
         notes.push_str("; no SWIR: bare and water evidence from visible and NIR only");
     }
+    let threshold =
+        if at_closed_or_illegal(c.relation) && fit.focus_threshold < fit.magnitude_threshold {
+            format!(
+                "threshold {:.1}, {:.1} around closed mines and illegal sites",
+                fit.magnitude_threshold, fit.focus_threshold
+            )
+        } else {
+            format!("threshold {:.1}", fit.magnitude_threshold)
+        };
     format!(
-        "{what}: {:.0} m² ({:.1} mu), magnitude {:.1} (threshold {:.1}), ΔNDVI {:+.2}, Δbare {:+.2}, Δwater {:+.2}; {where_}{notes}",
+        "{what}: {:.0} m² ({:.1} mu), magnitude {:.1} ({threshold}), ΔNDVI {:+.2}, Δbare {:+.2}, Δwater {:+.2}; {where_}{notes}",
         c.area_m2,
         c.area_mu(),
         e.magnitude,
-        threshold,
         e.d_ndvi,
         e.d_bare,
         e.d_water

@@ -19,6 +19,7 @@ pub mod cloud_screen;
 pub mod detect_pass;
 pub mod error;
 pub mod fit_pass;
+pub mod focus;
 pub mod footprint;
 pub mod outputs;
 pub mod score;
@@ -226,7 +227,11 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
 
     let plan = detect_pass::plan(&pair, settings.tile_size);
     let progress = settings.progress.as_ref().map(|p| p.0.as_ref());
-    let tiles = detect_pass::detect_all(&pair, &plan, &fit, &evidence, progress)?;
+    let focus = detect_pass::Focus {
+        zones: focus::FocusZones::new(&catalogue, settings.near_m),
+        work_crs: &work_crs,
+    };
+    let tiles = detect_pass::detect_all(&pair, &plan, &fit, &evidence, &focus, progress)?;
     let valid: u64 = tiles.iter().map(|t| t.valid_pixels).sum();
     if valid == 0 {
         return Err(SweepError::NoValidPixels {

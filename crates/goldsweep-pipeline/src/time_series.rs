@@ -169,7 +169,14 @@ fn change_mask(
     let (evidence, _) = cloud_screen::evidence_for(pair, requested);
     let fit = fit_pass::fit_scene(pair, fit_params, evidence.cloud_screen)?;
     let plan = detect_pass::plan(pair, tile_size);
-    let tiles = detect_pass::detect_all(pair, &plan, &fit, &evidence, None)?;
+    let tiles = detect_pass::detect_all(
+        pair,
+        &plan,
+        &fit,
+        &evidence,
+        &detect_pass::Focus::none(),
+        None,
+    )?;
     let stitched = seam_stitch::stitch(&plan, &tiles);
     let width = pair.grid().width;
     let mut mask = vec![false; width * pair.grid().height];
