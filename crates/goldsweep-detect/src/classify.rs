@@ -55,8 +55,11 @@ impl ChangeClass {
 pub struct ClassParams {
     /// ΔNDVI at or below which vegetation counts as lost.
     pub ndvi_loss: f32,
-    /// Rise of the bare-soil index that counts as new bare ground.
+    /// Rise of the bare-soil index that counts as loss of cover.
     pub bare_gain: f32,
+    /// Rise of the bare-soil index that counts as new bare ground even where the after-date
+    /// index stays below `bare_after` (mixed pixels of small objects).
+    pub strong_bare_gain: f32,
     /// Bare-soil index of the after date above which the surface is bare.
     pub bare_after: f32,
     /// Brightening (mean reflectance) that separates fresh spoil from cleared ground.
@@ -74,6 +77,7 @@ impl Default for ClassParams {
         ClassParams {
             ndvi_loss: -0.12,
             bare_gain: 0.05,
+            strong_bare_gain: 0.2,
             bare_after: 0.0,
             brightening: 0.07,
             track_max_width_m: 25.0,
@@ -97,7 +101,10 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
         let shape = stats.shape();
         let width_m = shape.width * pixel_size_m;
         let length_m = shape.length * pixel_size_m;
-        if width_m <= p.track_max_width_m
+        // A track a few metres wide changes the pixels it crosses and, through their mixing,
+        // up to one pixel either side: allow three pixels where they are coarse.
+        let max_width_m = p.track_max_width_m.max(3.0 * pixel_size_m);
+        if width_m <= max_width_m
             && length_m >= p.track_min_length_m
             && shape.elongation >= p.track_min_elongation
         {
@@ -105,7 +112,10 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
         }
     }
     let turned_bare = e.bare_after >= p.bare_after && cover_lost;
-    if turned_bare && e.d_bright >= p.brightening {
+    // A small heap's pixels are mixed with the vegetation around it, so its bare index may stay
+    // below that of bare ground; a strong rise of it with the brightening of spoil is enough.
+    let bare_gained = e.d_bare >= p.strong_bare_gain;
+    if (turned_bare || bare_gained) && e.d_bright >= p.brightening {
         return ChangeClass::SpoilHeap;
     }
     if turned_bare || vegetation_lost {
@@ -180,6 +190,43 @@ mod tests {
         assert_eq!(
             classify(&object(&blob, 1, greening), 10.0, &ClassParams::default()),
             ChangeClass::OtherChange
+        );
+    }
+
+    #[test]
+    fn a_small_heap_among_vegetation_is_spoil_and_a_track_may_span_three_pixels() {
+        let blob: Vec<_> = (0..3).flat_map(|r| (0..3).map(move |c| (r, c))).collect();
+        // Mixed with the grass around it, the heap's bare index stays below zero.
+        let mixed_heap = Evidence {
+            bare_after: -0.05,
+            d_bare: 0.3,
+            d_bright: 0.09,
+            ..SPOIL
+        };
+        let p = ClassParams::default();
+        assert_eq!(
+            classify(&object(&blob, 1, mixed_heap), 10.0, &p),
+            ChangeClass::SpoilHeap
+        );
+        // A weak rise of the bare index alone is not enough for spoil.
+        let weak = Evidence {
+            d_bare: 0.1,
+            ..mixed_heap
+        };
+        assert_eq!(
+            classify(&object(&blob, 1, weak), 10.0, &p),
+            ChangeClass::VegetationLoss
+        );
+        // A strip three 10 m pixels wide is a track (a narrow track and its mixed pixels);
+        // five pixels wide it is not.
+        let strip = |w: u64| -> Vec<(u64, u64)> {
+            (0..w).flat_map(|r| (0..40).map(move |c| (r, c))).collect()
+        };
+        let track = classify(&object(&strip(3), 1, SPOIL), 10.0, &p);
+        assert_eq!(track, ChangeClass::AccessTrack);
+        assert_ne!(
+            classify(&object(&strip(5), 1, SPOIL), 10.0, &p),
+            ChangeClass::AccessTrack
         );
     }
 }
