@@ -173,10 +173,10 @@ fn plant_into_oscd_rennes_then_sweep_and_eval() {
     assert!(o["truth_mining"].as_u64().unwrap_or(0) >= 12, "{o}");
     // What a county team relies on, on a real background: every planted mining object found,
     // the licensed mine's activity below all of it, nothing under the masked cloud, no farm pond
-    // among the top k. (Rennes, seed 1: recall 1.0, class accuracy 0.94, precision@16 0.81.)
+    // among the top k. (Rennes, seed 1: recall 1.0, class accuracy 1.0, precision@16 0.88.)
     let number = |k: &str| o[k].as_f64().unwrap_or(f64::NAN);
     assert!(number("recall") >= 0.95, "{o}");
-    assert!(number("class_accuracy") >= 0.85, "{o}");
+    assert!(number("class_accuracy") >= 0.9, "{o}");
     assert!(number("precision_at_k") >= 0.75, "{o}");
     assert_eq!(o["active_below_mining"], Value::Bool(true), "{o}");
     assert_eq!(o["masked_candidates"].as_u64(), Some(0), "{o}");
@@ -201,6 +201,34 @@ fn plant_into_oscd_rennes_then_sweep_and_eval() {
         let b = std::fs::read(again.join(f)).unwrap();
         assert!(a == b, "{f} differs between two runs with the same seed");
     }
+}
+
+/// Aguas Claras's dates differ so much (dry-season town on bare red soil) that its scene threshold
+/// is about 4.8 σ; planted tracks and clearings change the pixels by 1–3 σ. The focus zones
+/// around closed mines and illegal sites (0.6× the threshold) find most of them; the scene
+/// threshold alone found 8 of 15 with this seed.
+#[test]
+fn focus_zones_find_weak_mining_change_at_closed_mines_in_a_high_threshold_scene() {
+    let Some(dir) = shared_data_dir("oscd/aguasclaras") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let p = plant_sweep_eval(&dir.join("imgs_1"), &dir.join("imgs_2"), &[], 2, tmp.path());
+    print_report("oscd/aguasclaras", 2, &p);
+    let o = &p.eval["object"];
+    let number = |k: &str| o[k].as_f64().unwrap_or(f64::NAN);
+    // Seed 2: recall 0.87 (13 of 15), precision@15 0.67.
+    assert!(number("recall") >= 0.8, "{o}");
+    assert_eq!(o["active_below_mining"], Value::Bool(true), "{o}");
+    assert_eq!(o["masked_candidates"].as_u64(), Some(0), "{o}");
+    assert_eq!(o["confusers_in_top_k"].as_u64(), Some(0), "{o}");
+    let manifest = read_json(&tmp.path().join("run_2").join("run.json"));
+    let fit = &manifest["fit"];
+    let (scene, focus) = (
+        fit["magnitude_threshold"].as_f64().unwrap_or(f64::NAN),
+        fit["focus_threshold"].as_f64().unwrap_or(f64::NAN),
+    );
+    assert!(scene > 4.0 && (focus - 0.6 * scene).abs() < 1e-3, "{fit}");
 }
 
 #[test]
