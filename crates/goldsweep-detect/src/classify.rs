@@ -64,6 +64,9 @@ pub struct ClassParams {
     pub bare_after: f32,
     /// Brightening (mean reflectance) that separates fresh spoil from cleared ground.
     pub brightening: f32,
+    /// Mean visible reflectance of the after date that fresh spoil reaches: crushed rock,
+    /// waste rock and tailings are bright, topsoil and stubble are not.
+    pub spoil_visible: f32,
     /// Widest object (metres) that can be a track.
     pub track_max_width_m: f64,
     /// Shortest track (metres).
@@ -80,6 +83,7 @@ impl Default for ClassParams {
             strong_bare_gain: 0.2,
             bare_after: 0.0,
             brightening: 0.07,
+            spoil_visible: 0.12,
             track_max_width_m: 25.0,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
@@ -112,10 +116,11 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
         }
     }
     let turned_bare = e.bare_after >= p.bare_after && cover_lost;
-    // A small heap's pixels are mixed with the vegetation around it, so its bare index may stay
-    // below that of bare ground; a strong rise of it with the brightening of spoil is enough.
-    let bare_gained = e.d_bare >= p.strong_bare_gain;
-    if (turned_bare || bare_gained) && e.d_bright >= p.brightening {
+    // Spoil: ground that turned bare and markedly, absolutely bright (fresh rock and tailings
+    // are; cleared topsoil is not). A small heap's pixels are mixed with the vegetation around
+    // it, so its bare index may stay below that of bare ground: a strong rise of it is enough.
+    let bare = turned_bare || e.d_bare >= p.strong_bare_gain;
+    if bare && e.d_bright >= p.brightening && e.visible_after >= p.spoil_visible {
         return ChangeClass::SpoilHeap;
     }
     if turned_bare || vegetation_lost {
@@ -145,6 +150,7 @@ mod tests {
         bare_after: 0.1,
         water_after: -0.3,
         d_bright: 0.12,
+        visible_after: 0.24,
     };
 
     #[test]
@@ -207,6 +213,17 @@ mod tests {
         assert_eq!(
             classify(&object(&blob, 1, mixed_heap), 10.0, &p),
             ChangeClass::SpoilHeap
+        );
+        // Cleared topsoil may brighten as much as spoil, but it stays dark in the visible.
+        let dark_clearing = Evidence {
+            bare_after: 0.05,
+            d_bright: 0.08,
+            visible_after: 0.09,
+            ..SPOIL
+        };
+        assert_eq!(
+            classify(&object(&blob, 1, dark_clearing), 10.0, &p),
+            ChangeClass::VegetationLoss
         );
         // A weak rise of the bare index alone is not enough for spoil.
         let weak = Evidence {

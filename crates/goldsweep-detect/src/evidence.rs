@@ -161,6 +161,7 @@ impl<'a> Spectral<'a> {
             bare_after: bare_a,
             water_after: water_a,
             d_bright: (sum_a - sum_b) / self.bands as f32,
+            visible_after: (a[ib] + a[ig] + a[ir]) / 3.0,
         }
     }
 }

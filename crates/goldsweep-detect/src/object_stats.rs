@@ -42,10 +42,13 @@ pub struct Evidence {
     pub bare_after: f32,
     pub water_after: f32,
     pub d_bright: f32,
+    /// Mean visible (blue, green, red) reflectance of the after date, normalised into the
+    /// before date's radiometry.
+    pub visible_after: f32,
 }
 
 impl Evidence {
-    const COUNT: usize = 7;
+    const COUNT: usize = 8;
 
     fn to_array(self) -> [f32; Self::COUNT] {
         [
@@ -56,6 +59,7 @@ impl Evidence {
             self.bare_after,
             self.water_after,
             self.d_bright,
+            self.visible_after,
         ]
     }
 
@@ -68,6 +72,7 @@ impl Evidence {
             bare_after: a[4] as f32,
             water_after: a[5] as f32,
             d_bright: a[6] as f32,
+            visible_after: a[7] as f32,
         }
     }
 }

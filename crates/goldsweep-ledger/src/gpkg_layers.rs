@@ -54,6 +54,7 @@ const CANDIDATE_FIELDS: &[(&str, OGRFieldType::Type)] = &[
     ("bsi_after", OGRFieldType::OFTReal),
     ("mndwi_after", OGRFieldType::OFTReal),
     ("d_brightness", OGRFieldType::OFTReal),
+    ("visible_after", OGRFieldType::OFTReal),
     ("reason", OGRFieldType::OFTString),
 ];
 
@@ -83,6 +84,7 @@ fn candidate_values(c: &Candidate, site_id: Option<&str>) -> Vec<Val> {
         Val::Real(Some(e.bare_after as f64)),
         Val::Real(Some(e.water_after as f64)),
         Val::Real(Some(e.d_bright as f64)),
+        Val::Real(Some(e.visible_after as f64)),
         s(c.reason.clone()),
     ]
 }

@@ -234,6 +234,7 @@ fn candidate_properties(c: &Candidate) -> serde_json::Map<String, Value> {
         "bsi_after": round(e.bare_after as f64, 4),
         "mndwi_after": round(e.water_after as f64, 4),
         "d_brightness": round(e.d_bright as f64, 4),
+        "visible_after": round(e.visible_after as f64, 4),
         "reason": c.reason,
     });
     match v {
