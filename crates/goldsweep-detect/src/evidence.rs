@@ -464,6 +464,16 @@ mod tests {
         crate::normalise::identity_fit(nb, 3.0, 4.5)
     }
 
+    /// [`pixel_evidence`] with the default parameters and no focus zone.
+    fn with_defaults<'a>(
+        scratch: &'a mut EvidenceScratch,
+        t: &'a TileData,
+        bands: &BandSet,
+        fit: &'a SceneFit,
+    ) -> PixelEvidence<'a> {
+        pixel_evidence(scratch, t, bands, fit, &EvidenceParams::default(), None)
+    }
+
     fn stack(px: [f32; 6], rows: usize, cols: usize) -> Array3<f32> {
         Array3::from_shape_fn((6, rows, cols), |(b, _, _)| px[b])
     }
@@ -482,14 +492,7 @@ mod tests {
         };
         let fit = fit(6);
         let mut scratch = EvidenceScratch::default();
-        let ev = pixel_evidence(
-            &mut scratch,
-            &t,
-            &bands,
-            &fit,
-            &EvidenceParams::default(),
-            None,
-        );
+        let ev = with_defaults(&mut scratch, &t, &bands, &fit);
         assert!(ev.group.iter().all(|&g| g == group::NONE));
         assert!(ev.magnitude.iter().all(|&m| m == 0.0));
     }
@@ -512,14 +515,7 @@ mod tests {
         };
         let fit = fit(6);
         let mut scratch = EvidenceScratch::default();
-        let ev = pixel_evidence(
-            &mut scratch,
-            &t,
-            &bands,
-            &fit,
-            &EvidenceParams::default(),
-            None,
-        );
+        let ev = with_defaults(&mut scratch, &t, &bands, &fit);
         assert_eq!(ev.group[[0, 0]], group::LAND);
         let spoil = ev.at(0, 0);
         assert!(spoil.d_ndvi < -0.5 && spoil.d_bare > 0.3);
@@ -547,14 +543,7 @@ mod tests {
         };
         let fit = fit(6);
         let mut scratch = EvidenceScratch::default();
-        let ev = pixel_evidence(
-            &mut scratch,
-            &t,
-            &bands,
-            &fit,
-            &EvidenceParams::default(),
-            None,
-        );
+        let ev = with_defaults(&mut scratch, &t, &bands, &fit);
         assert!(
             ev.magnitude[[1, 1]] >= fit.magnitude_threshold,
             "a strong change"
@@ -584,14 +573,7 @@ mod tests {
         };
         let fit = fit(4);
         let mut scratch = EvidenceScratch::default();
-        let ev = pixel_evidence(
-            &mut scratch,
-            &t,
-            &bands,
-            &fit,
-            &EvidenceParams::default(),
-            None,
-        );
+        let ev = with_defaults(&mut scratch, &t, &bands, &fit);
         assert_eq!(ev.group[[0, 0]], group::WATER);
     }
 
