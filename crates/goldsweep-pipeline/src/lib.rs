@@ -4,7 +4,9 @@
 //! ```text
 //! ScenePair ──► cloud_screen (whether clouds are screened spectrally)
 //!           ──► fit_pass (stratified sample: normalisation + threshold)
-//!           ──► detect_pass (tiles in parallel: evidence → clean-up → fragments)
+//!           ──► detect_pass (tiles in parallel: focus mask → evidence → clean-up → fragments;
+//!               the focus mask, from the catalogue's closed mines and illegal sites, lowers
+//!               the change threshold there — see [`focus`])
 //!           ──► seam_stitch (union-find across tile seams → objects)
 //!           ──► candidates (MMU, class, outline, catalogue relation, score, rank, id)
 //!           ──► outputs (candidates.geojson, objects.geojson, change.tif, run.json)
