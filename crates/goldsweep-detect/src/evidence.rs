@@ -417,10 +417,9 @@ pub fn pixel_evidence<'a>(
             *g = if m.is_nan() { group::INVALID } else { valid };
         }
         if let Some(focus) = focus {
-            let threshold = fit.focus_threshold;
             let row = &focus[r * cols..(r + 1) * cols];
-            for (((g, &m), &chi), _) in out.iter_mut().zip(m).zip(chi).zip(row).filter(|x| *x.1) {
-                if *g == group::NONE && m >= threshold && chi >= own_chi_min {
+            for (((g, &m), &chi), &in_focus) in out.iter_mut().zip(m).zip(chi).zip(row) {
+                if in_focus && *g == group::NONE && m >= fit.focus_threshold && chi >= own_chi_min {
                     *g = group::LAND;
                 }
             }

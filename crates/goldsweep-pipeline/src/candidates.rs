@@ -166,11 +166,11 @@ pub fn build_candidates(
         let (r, c) = o.centroid();
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
         let area = o.pixels as f64 * pa;
-        // Objects only strong enough by the focus threshold are kept for now and dropped below
-        // unless they relate to a closed mine or an illegal site.
+        // Objects only strong enough by the (lower) focus threshold are kept for now and dropped
+        // below unless they relate to a closed mine or an illegal site.
         let keep = o.pixels >= settings.min_pixels
             && area >= settings.min_area_m2
-            && o.max_magnitude() >= fit.strong_threshold.min(fit.focus_strong_threshold);
+            && o.max_magnitude() >= fit.focus_strong_threshold;
         class_of.push(keep.then(|| classify(o, side, &settings.classes)));
         area_of.push((area, side));
     }

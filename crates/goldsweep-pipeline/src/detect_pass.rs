@@ -8,7 +8,6 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use goldsweep_catalogue::CrsTransform;
 use goldsweep_detect::evidence::{group, EvidenceParams};
 use goldsweep_detect::morphology::HALO;
 use goldsweep_detect::normalise::SceneFit;
@@ -16,11 +15,11 @@ use goldsweep_detect::object_stats::ObjectStats;
 use goldsweep_detect::tile::{detect_tile_with, Core, TileScratch};
 use goldsweep_detect::TileData;
 use goldsweep_raster::block_cache::{WalkRows, WALK_BUDGET};
-use goldsweep_raster::{Grid, RowCarry, ScenePair, Window};
+use goldsweep_raster::{RowCarry, ScenePair};
 use ndarray::{Array2, Array3};
 
 use crate::error::SweepError;
-use crate::focus::{FocusZones, PixelAffine};
+use crate::focus::FocusZones;
 use crate::tile_plan::{StripLayout, StripQueue, TilePlan, TileSpec};
 use crate::Progress;
 
@@ -88,7 +87,7 @@ pub fn detect_all(
     plan: &TilePlan,
     fit: &SceneFit,
     params: &EvidenceParams,
-    focus: &Focus<'_>,
+    focus: &FocusZones,
     progress: Option<&dyn Progress>,
 ) -> Result<Vec<TileOutput>, SweepError> {
     if let Some(p) = progress {
@@ -139,56 +138,6 @@ pub fn detect_all(
     Ok(slots.into_iter().flatten().collect())
 }
 
-/// Where the detector looks hardest (see [`crate::focus`]).
-pub struct Focus<'a> {
-    pub zones: FocusZones,
-    /// The CRS the zones are in.
-    pub work_crs: &'a str,
-}
-
-impl Focus<'_> {
-    /// No focus zones.
-    pub fn none() -> Focus<'static> {
-        Focus {
-            zones: FocusZones::default(),
-            work_crs: "",
-        }
-    }
-
-    /// A worker's map from read windows to focus masks: the geotransform when the grid is in
-    /// the work CRS, else a PROJ transform of the worker's own.
-    fn mapper(&self, grid: &Grid) -> Result<FocusMapper, SweepError> {
-        let to_work = if self.zones.is_empty() || !grid.is_geographic() {
-            None
-        } else {
-            Some(CrsTransform::new(&grid.crs_wkt, self.work_crs)?)
-        };
-        Ok(FocusMapper {
-            geo_transform: grid.geo_transform,
-            to_work,
-        })
-    }
-}
-
-/// One worker's half of [`Focus`].
-struct FocusMapper {
-    geo_transform: [f64; 6],
-    to_work: Option<CrsTransform>,
-}
-
-impl FocusMapper {
-    fn mask(&self, zones: &FocusZones, window: Window) -> Result<Option<Array2<bool>>, SweepError> {
-        if zones.is_empty() {
-            return Ok(None);
-        }
-        let affine = match &self.to_work {
-            Some(t) => PixelAffine::through(&self.geo_transform, window, t)?,
-            None => PixelAffine::projected(&self.geo_transform, window),
-        };
-        Ok(zones.mask(window, &affine))
-    }
-}
-
 /// What the workers of one detect pass share.
 struct Walk<'a> {
     pair: &'a ScenePair,
@@ -196,7 +145,8 @@ struct Walk<'a> {
     layout: StripLayout,
     fit: &'a SceneFit,
     params: &'a EvidenceParams,
-    focus: &'a Focus<'a>,
+    /// Where the change threshold is lowered (see [`crate::focus`]).
+    focus: &'a FocusZones,
     progress: Option<&'a dyn Progress>,
     queue: StripQueue,
     /// Set by the first worker that fails; the others then stop taking tiles.
@@ -225,7 +175,7 @@ impl Walk<'_> {
             valid: Array2::default((0, 0)),
         };
         let mut scratch = TileScratch::default();
-        let focus = match self.focus.mapper(self.pair.grid()) {
+        let to_work = match self.focus.window_map(self.pair.grid()) {
             Ok(f) => f,
             Err(e) => {
                 self.failed.store(true, Ordering::Relaxed);
@@ -253,7 +203,7 @@ impl Walk<'_> {
                     self.failed.store(true, Ordering::Relaxed);
                     return (outputs, Some((spec.index, e.into())));
                 }
-                let mask = match focus.mask(&self.focus.zones, spec.read) {
+                let mask = match to_work.mask(self.focus, spec.read) {
                     Ok(m) => m,
                     Err(e) => {
                         self.failed.store(true, Ordering::Relaxed);

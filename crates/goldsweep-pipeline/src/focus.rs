@@ -7,7 +7,7 @@
 
 use geo::{BoundingRect, Geometry, Point, Rect};
 use goldsweep_catalogue::{Catalogue, CrsTransform, MineStatus, Relatable};
-use goldsweep_raster::Window;
+use goldsweep_raster::{Grid, Window};
 use ndarray::Array2;
 
 use crate::error::SweepError;
@@ -39,6 +39,7 @@ impl Zone {
 /// The focus zones of a catalogue, in its work CRS.
 #[derive(Debug, Clone, Default)]
 pub struct FocusZones {
+    work_crs: String,
     near_m: f64,
     /// Closed mines and illegal sites.
     zones: Vec<Zone>,
@@ -55,6 +56,7 @@ impl FocusZones {
             0.0
         };
         let mut out = FocusZones {
+            work_crs: catalogue.work_crs().to_string(),
             near_m,
             ..FocusZones::default()
         };
@@ -73,6 +75,20 @@ impl FocusZones {
     /// True when there is nothing to focus on (no closed mine or illegal site).
     pub fn is_empty(&self) -> bool {
         self.zones.is_empty()
+    }
+
+    /// A worker's map from the read windows of `grid` to the work CRS: the geotransform when the
+    /// grid is in the work CRS, else a PROJ transform of the worker's own.
+    pub fn window_map(&self, grid: &Grid) -> Result<WindowMap, SweepError> {
+        let to_work = if self.is_empty() || !grid.is_geographic() {
+            None
+        } else {
+            Some(CrsTransform::new(&grid.crs_wkt, &self.work_crs)?)
+        };
+        Ok(WindowMap {
+            geo_transform: grid.geo_transform,
+            to_work,
+        })
     }
 
     /// The focus mask of a read window (true = focus), or `None` when no zone reaches it.
@@ -110,6 +126,30 @@ impl FocusZones {
                 .any(|z| z.may_reach(x, y) && p.intersects_mine(&z.geometry))
         });
         mask.iter().any(|&f| f).then_some(mask)
+    }
+}
+
+/// Maps read windows of one grid to the work CRS (see [`FocusZones::window_map`]).
+pub struct WindowMap {
+    geo_transform: [f64; 6],
+    to_work: Option<CrsTransform>,
+}
+
+impl WindowMap {
+    /// The focus mask of `window` (see [`FocusZones::mask`]); `None` without focus zones.
+    pub fn mask(
+        &self,
+        zones: &FocusZones,
+        window: Window,
+    ) -> Result<Option<Array2<bool>>, SweepError> {
+        if zones.is_empty() {
+            return Ok(None);
+        }
+        let affine = match &self.to_work {
+            Some(t) => PixelAffine::through(&self.geo_transform, window, t)?,
+            None => PixelAffine::projected(&self.geo_transform, window),
+        };
+        Ok(zones.mask(window, &affine))
     }
 }
 

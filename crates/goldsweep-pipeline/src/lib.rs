@@ -229,10 +229,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
 
     let plan = detect_pass::plan(&pair, settings.tile_size);
     let progress = settings.progress.as_ref().map(|p| p.0.as_ref());
-    let focus = detect_pass::Focus {
-        zones: focus::FocusZones::new(&catalogue, settings.near_m),
-        work_crs: &work_crs,
-    };
+    let focus = focus::FocusZones::new(&catalogue, settings.near_m);
     let tiles = detect_pass::detect_all(&pair, &plan, &fit, &evidence, &focus, progress)?;
     let valid: u64 = tiles.iter().map(|t| t.valid_pixels).sum();
     if valid == 0 {

@@ -25,6 +25,7 @@ use crate::cloud_screen;
 use crate::detect_pass::{self, Run};
 use crate::error::SweepError;
 use crate::fit_pass;
+use crate::focus::FocusZones;
 use crate::seam_stitch;
 
 /// NDVI below which ground counts as bare.
@@ -169,14 +170,8 @@ fn change_mask(
     let (evidence, _) = cloud_screen::evidence_for(pair, requested);
     let fit = fit_pass::fit_scene(pair, fit_params, evidence.cloud_screen)?;
     let plan = detect_pass::plan(pair, tile_size);
-    let tiles = detect_pass::detect_all(
-        pair,
-        &plan,
-        &fit,
-        &evidence,
-        &detect_pass::Focus::none(),
-        None,
-    )?;
+    let tiles =
+        detect_pass::detect_all(pair, &plan, &fit, &evidence, &FocusZones::default(), None)?;
     let stitched = seam_stitch::stitch(&plan, &tiles);
     let width = pair.grid().width;
     let mut mask = vec![false; width * pair.grid().height];
