@@ -73,6 +73,9 @@ pub struct ClassParams {
     pub track_min_length_m: f64,
     /// Lowest length / width ratio of a track.
     pub track_min_elongation: f64,
+    /// Fraction of shadow-shift pixels ([`crate::shadow`]) from which a land-change object is
+    /// a shadow that moved, not a change of the ground (see [`is_shadow_shift`]).
+    pub shadow_shift_min: f32,
 }
 
 impl Default for ClassParams {
@@ -87,8 +90,18 @@ impl Default for ClassParams {
             track_max_width_m: 25.0,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
+            shadow_shift_min: 0.3,
         }
     }
+}
+
+/// Whether a land-change object is an illumination change: at least `p.shadow_shift_min` of
+/// its pixels are in shade on one date and lit on the other ([`crate::shadow`]). Such objects
+/// are shadows of buildings or slopes that moved with the sun or the viewing angle; the pixels
+/// between the shade and the lit ground around them (mixed, smoothed) make up the rest, so
+/// the fraction need not approach one. New water is never one.
+pub fn is_shadow_shift(stats: &ObjectStats, p: &ClassParams) -> bool {
+    stats.group == group::LAND && stats.mean().shadow_shift >= p.shadow_shift_min
 }
 
 /// Classifies an object. `pixel_size_m` is the side of a pixel in metres.
@@ -151,7 +164,29 @@ mod tests {
         water_after: -0.3,
         d_bright: 0.12,
         visible_after: 0.24,
+        shadow_shift: 0.0,
     };
+
+    #[test]
+    fn an_object_mostly_of_moved_shade_is_a_shadow_shift() {
+        let p = ClassParams::default();
+        let shade = Evidence {
+            shadow_shift: 1.0,
+            ..SPOIL
+        };
+        // 4 of 10 pixels moved from shade to light: the object is a shadow that moved.
+        let mut o = object(&[(0, 0), (0, 1), (0, 2), (0, 3)], 1, shade);
+        let rest: Vec<_> = (4..10).map(|c| (0, c)).collect();
+        o.merge(&object(&rest, 1, SPOIL));
+        assert!(is_shadow_shift(&o, &p));
+        // 2 of 10: a changed surface with a little shade at its edge.
+        let mut o = object(&[(0, 0), (0, 1)], 1, shade);
+        let rest: Vec<_> = (2..10).map(|c| (0, c)).collect();
+        o.merge(&object(&rest, 1, SPOIL));
+        assert!(!is_shadow_shift(&o, &p));
+        // New water is never one.
+        assert!(!is_shadow_shift(&object(&[(0, 0)], 2, shade), &p));
+    }
 
     #[test]
     fn blob_is_spoil_and_line_is_track() {

@@ -6,6 +6,7 @@ use crate::cloud::{screen, ScreenScratch};
 use crate::indices::{bsi, mndwi, ndvi, ndwi, visible_bare_index};
 use crate::normalise::{BandFit, SceneFit};
 use crate::object_stats::Evidence;
+use crate::shadow::{shadow_shift, Reflectance};
 use crate::{BandRole, BandSet, TileData};
 
 /// Pixel group codes in [`PixelEvidence::group`].
@@ -102,8 +103,9 @@ struct Spectral<'a> {
     green: usize,
     red: usize,
     nir: usize,
-    /// SWIR1 when both SWIR bands are present (BSI and MNDWI), else the visible proxies are used.
-    swir1: Option<usize>,
+    /// SWIR1 and SWIR2 when both are present (BSI, MNDWI and the shadow-shift test), else the
+    /// visible proxies are used and no pixel is a shadow shift.
+    swir: Option<(usize, usize)>,
 }
 
 impl<'a> Spectral<'a> {
@@ -118,11 +120,9 @@ impl<'a> Spectral<'a> {
             green: idx(BandRole::Green),
             red: idx(BandRole::Red),
             nir: idx(BandRole::Nir),
-            swir1: if bands.has_swir() {
-                bands.index(BandRole::Swir1)
-            } else {
-                None
-            },
+            swir: bands
+                .index(BandRole::Swir1)
+                .zip(bands.index(BandRole::Swir2)),
         }
     }
 
@@ -139,8 +139,8 @@ impl<'a> Spectral<'a> {
             sum_a += a[k];
         }
         let (ib, ig, ir, inir) = (self.blue, self.green, self.red, self.nir);
-        let (bare_b, bare_a, water_b, water_a) = match self.swir1 {
-            Some(is1) => (
+        let (bare_b, bare_a, water_b, water_a) = match self.swir {
+            Some((is1, _)) => (
                 bsi(b[ib], b[ir], b[inir], b[is1]),
                 bsi(a[ib], a[ir], a[inir], a[is1]),
                 mndwi(b[ig], b[is1]),
@@ -162,6 +162,16 @@ impl<'a> Spectral<'a> {
             water_after: water_a,
             d_bright: (sum_a - sum_b) / self.bands as f32,
             visible_after: (a[ib] + a[ig] + a[ir]) / 3.0,
+            shadow_shift: self.swir.map_or(0.0, |(is1, is2)| {
+                let at = |x: &[f32]| Reflectance {
+                    green: x[ig],
+                    red: x[ir],
+                    nir: x[inir],
+                    swir1: x[is1],
+                    swir2: x[is2],
+                };
+                f32::from(u8::from(shadow_shift(&at(&b), &at(&a))))
+            }),
         }
     }
 }

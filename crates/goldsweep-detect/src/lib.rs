@@ -10,6 +10,7 @@
 //!   and the scene-adaptive change threshold ([`normalise::SceneFit`], fitted on a sample).
 //! - [`indices`] — NDVI, MNDWI/NDWI, BSI and the visible bare proxy.
 //! - [`evidence`] — per-pixel change magnitude, index deltas and change group (land / water).
+//! - [`shadow`] — shadow shifts: shade on one date, sunlight on the other (not land change).
 //! - [`morphology`] — 3 × 3 clean-up that keeps one-pixel tracks.
 //! - [`label`] — 8-connected fragments with mergeable [`object_stats::ObjectStats`].
 //! - [`classify`] — rule-based [`ChangeClass`] per object.
@@ -26,6 +27,7 @@ pub mod label;
 pub mod morphology;
 pub mod normalise;
 pub mod object_stats;
+pub mod shadow;
 pub mod threshold;
 pub mod tile;
 

@@ -45,10 +45,13 @@ pub struct Evidence {
     /// Mean visible (blue, green, red) reflectance of the after date, normalised into the
     /// before date's radiometry.
     pub visible_after: f32,
+    /// 1 for a pixel in shade on one date and lit on the other ([`crate::shadow`]), else 0;
+    /// for an object, the fraction of its pixels that are (a plain, unweighted mean).
+    pub shadow_shift: f32,
 }
 
 impl Evidence {
-    const COUNT: usize = 8;
+    const COUNT: usize = 9;
 
     fn to_array(self) -> [f32; Self::COUNT] {
         [
@@ -60,6 +63,7 @@ impl Evidence {
             self.water_after,
             self.d_bright,
             self.visible_after,
+            self.shadow_shift,
         ]
     }
 
@@ -73,6 +77,7 @@ impl Evidence {
             water_after: a[5] as f32,
             d_bright: a[6] as f32,
             visible_after: a[7] as f32,
+            shadow_shift: a[8] as f32,
         }
     }
 }
@@ -150,7 +155,8 @@ impl ObjectStats {
     /// indices averaged with each pixel weighted by its change magnitude. The edge pixels of
     /// an object are mixtures with the unchanged ground around it and change least, so the
     /// weighting lets the object's changed core speak (a small heap reads as the heap, not as
-    /// half heap, half grass); in an object of equal magnitudes it is the plain mean.
+    /// half heap, half grass); in an object of equal magnitudes it is the plain mean. The
+    /// magnitude and the shadow-shift fraction are plain means over the pixels.
     pub fn mean(&self) -> Evidence {
         let n = self.pixels.max(1) as f64;
         let mut a = [0.0; Evidence::COUNT];
@@ -164,7 +170,9 @@ impl ObjectStats {
                 *m = s as f64 / MICRO / n;
             }
         }
-        a[0] = self.sums[0] as f64 / MICRO / n;
+        for plain in [0, 8] {
+            a[plain] = self.sums[plain] as f64 / MICRO / n;
+        }
         Evidence::from_array(a)
     }
 

@@ -3,7 +3,7 @@
 
 use geo::{InteriorPoint, MultiPolygon};
 use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, RelationKind};
-use goldsweep_detect::classify::{classify, ClassParams};
+use goldsweep_detect::classify::{classify, is_shadow_shift, ClassParams};
 use goldsweep_detect::evidence::EvidenceParams;
 use goldsweep_detect::normalise::{FitParams, SceneFit};
 use goldsweep_detect::object_stats::{Evidence, Shape};
@@ -167,10 +167,12 @@ pub fn build_candidates(
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
         let area = o.pixels as f64 * pa;
         // Objects only strong enough by the (lower) focus threshold are kept for now and dropped
-        // below unless they relate to a closed mine or an illegal site.
+        // below unless they relate to a closed mine or an illegal site. Shadows that moved
+        // between the dates are not change of the ground.
         let keep = o.pixels >= settings.min_pixels
             && area >= settings.min_area_m2
-            && o.max_magnitude() >= fit.focus_strong_threshold;
+            && o.max_magnitude() >= fit.focus_strong_threshold
+            && !is_shadow_shift(o, &settings.classes);
         class_of.push(keep.then(|| classify(o, side, &settings.classes)));
         area_of.push((area, side));
     }

@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use goldsweep_catalogue::{AreaFields, AreaLayer, Catalogue, FieldMap, ReadOptions};
-use goldsweep_detect::classify::ClassParams;
+use goldsweep_detect::classify::{is_shadow_shift, ClassParams};
 use goldsweep_detect::evidence::EvidenceParams;
 use goldsweep_detect::normalise::{FitParams, SceneFit};
 use goldsweep_raster::{Scene, SceneOptions, ScenePair};
@@ -326,6 +326,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
             "tiles": plan.len(),
             "valid_pixels": valid,
             "objects_before_mmu": stitched.objects.len(),
+            "shadow_shift_objects": stitched.objects.iter().filter(|o| is_shadow_shift(o, &settings.classes)).count(),
             "candidates": cands.len(),
             "per_class": per_class,
         },
