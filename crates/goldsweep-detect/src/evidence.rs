@@ -29,6 +29,10 @@ pub struct EvidenceParams {
     pub water_after_min: f32,
     /// Minimum rise of the water index for new water.
     pub water_gain_min: f32,
+    /// Near-infrared reflectance of the after date below which new water must stay: water
+    /// absorbs the near infrared (turbid water still stays below 0.1), while a new white roof
+    /// or a bright bare surface can pass the water index (green above SWIR1) at 0.2–0.4.
+    pub water_nir_max: f32,
     /// Water index that both dates must reach for a pixel to be water that stayed water (a pond,
     /// lake or the sea changing colour), which is not change. Higher than `water_after_min`: a
     /// dark roof or wet soil can reach that, and 8-bit data without calibration shifts the index.
@@ -46,6 +50,7 @@ impl Default for EvidenceParams {
         EvidenceParams {
             water_after_min: 0.1,
             water_gain_min: 0.2,
+            water_nir_max: 0.15,
             stable_water_min: 0.3,
             own_fraction: 0.5,
             cloud_screen: true,
@@ -124,6 +129,14 @@ impl<'a> Spectral<'a> {
                 .index(BandRole::Swir1)
                 .zip(bands.index(BandRole::Swir2)),
         }
+    }
+
+    /// Near-infrared reflectance of the after date at `(row, col)`, normalised into the
+    /// before date's radiometry.
+    #[inline]
+    fn nir_after(&self, row: usize, col: usize) -> f32 {
+        let f = &self.fit[self.nir];
+        f.gain * self.after[[self.nir, row, col]] + f.offset
     }
 
     /// Evidence of the valid pixel at `(row, col)`, whose change magnitude is `magnitude`.
@@ -443,6 +456,7 @@ pub fn pixel_evidence<'a>(
                     let stayed_water = e.water_after.min(water_before) >= params.stable_water_min;
                     *g = if e.water_after >= params.water_after_min
                         && e.d_water >= params.water_gain_min
+                        && spectral.nir_after(r, c) < params.water_nir_max
                     {
                         group::WATER
                     } else if stayed_water {
@@ -533,6 +547,29 @@ mod tests {
         assert_eq!(ev.group[[2, 2]], group::INVALID);
         assert_eq!(ev.at(2, 2), Evidence::default());
         assert_eq!(ev.group[[3, 3]], group::NONE);
+    }
+
+    #[test]
+    fn a_new_white_roof_passes_the_water_index_but_is_not_water() {
+        let bands = BandSet::new(BandRole::ALL).unwrap();
+        // Green above SWIR1 (MNDWI 0.16), but bright in the near infrared.
+        const ROOF: [f32; 6] = [0.25, 0.26, 0.26, 0.27, 0.19, 0.15];
+        const BARE: [f32; 6] = [0.12, 0.11, 0.10, 0.14, 0.19, 0.14];
+        let mut after = stack(BARE, 3, 3);
+        for b in 0..6 {
+            after[[b, 1, 1]] = ROOF[b];
+        }
+        let t = TileData {
+            before: stack(BARE, 3, 3),
+            after,
+            valid: Array2::from_elem((3, 3), true),
+        };
+        let fit = crate::normalise::identity_fit(6, 1.0, 1.5);
+        let mut scratch = EvidenceScratch::default();
+        let ev = with_defaults(&mut scratch, &t, &bands, &fit);
+        let roof = ev.at(1, 1);
+        assert!(roof.water_after >= 0.1 && roof.d_water >= 0.2, "{roof:?}");
+        assert_eq!(ev.group[[1, 1]], group::LAND);
     }
 
     #[test]
