@@ -109,9 +109,14 @@ pub struct SweepOptions {
     /// illegal site (the focus zone) change is detected from 0.6× the scene threshold.
     #[arg(long, value_name = "M", default_value_t = 300.0)]
     pub near: f64,
-    /// Smallest change object kept (m²).
-    #[arg(long, value_name = "M2", default_value_t = 200.0)]
+    /// Smallest change object kept (m²) away from the focus zones: the minimum mapping unit of
+    /// the whole scene (new water keeps --focus-min-area everywhere).
+    #[arg(long, value_name = "M2", default_value_t = 1000.0)]
     pub min_area: f64,
+    /// Smallest change object kept (m²) in the focus zones (within --near of a closed mine or
+    /// an illegal site), where a small new heap or pond is worth a visit.
+    #[arg(long, value_name = "M2", default_value_t = 200.0)]
+    pub focus_min_area: f64,
     /// Catalogue field holding the mine id (default: id, mine_id, 编号, 许可证号).
     #[arg(long, value_name = "FIELD")]
     pub id_field: Option<String>,

@@ -68,13 +68,18 @@ pub fn sweep_settings(
         ))));
     }
     s.near_m = o.near;
-    if !(o.min_area.is_finite() && o.min_area >= 0.0) {
-        return Err(anyhow!(BadInput(format!(
-            "--min-area {}: must be an area in m² ≥ 0",
-            o.min_area
-        ))));
+    for (flag, area) in [
+        ("--min-area", o.min_area),
+        ("--focus-min-area", o.focus_min_area),
+    ] {
+        if !(area.is_finite() && area >= 0.0) {
+            return Err(anyhow!(BadInput(format!(
+                "{flag} {area}: must be an area in m² ≥ 0"
+            ))));
+        }
     }
     s.min_area_m2 = o.min_area;
+    s.focus_min_area_m2 = o.focus_min_area;
     s.fields = field_map(o)?;
     s.catalogue_options = read_options(o)?;
     s.protected_areas = o.protected_areas.clone();

@@ -77,8 +77,11 @@ impl Candidate {
 /// Settings of the object stage.
 #[derive(Debug, Clone, Copy)]
 pub struct ObjectSettings {
-    /// Smallest object kept, m².
+    /// Smallest object kept, m², unless it relates to a closed mine or an illegal site or is
+    /// new water.
     pub min_area_m2: f64,
+    /// Smallest object kept at or near a closed mine or an illegal site, m².
+    pub focus_min_area_m2: f64,
     /// Smallest object kept, pixels (whatever the pixel size).
     pub min_pixels: u64,
     /// Distance within which a mine counts as near, m.
@@ -166,11 +169,12 @@ pub fn build_candidates(
         let (r, c) = o.centroid();
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
         let area = o.pixels as f64 * pa;
-        // Objects only strong enough by the (lower) focus threshold are kept for now and dropped
-        // below unless they relate to a closed mine or an illegal site. Shadows that moved
-        // between the dates are not change of the ground.
+        // Objects only strong enough by the (lower) focus threshold, or only large enough by
+        // the (smaller) focus minimum area, are kept for now and dropped below unless they
+        // relate to a closed mine or an illegal site. Shadows that moved between the dates are
+        // not change of the ground.
         let keep = o.pixels >= settings.min_pixels
-            && area >= settings.min_area_m2
+            && area >= settings.focus_min_area_m2.min(settings.min_area_m2)
             && o.max_magnitude() >= fit.focus_strong_threshold
             && !is_shadow_shift(o, &settings.classes);
         class_of.push(keep.then(|| classify(o, side, &settings.classes)));
@@ -286,7 +290,10 @@ pub fn build_candidates(
         .collect::<Result<_, _>>()?;
     candidates.retain(|c| {
         let strong = stitched.objects[c.object].max_magnitude() >= fit.strong_threshold;
-        let keep = strong || at_closed_or_illegal(c.relation);
+        // New water is rarely noise, and a lattice of farm ponds must be seen to be told
+        // from leach ponds: it needs only the focus minimum area anywhere.
+        let large = c.area_m2 >= settings.min_area_m2 || c.class == ChangeClass::LeachPond;
+        let keep = (strong && large) || at_closed_or_illegal(c.relation);
         if !keep {
             class_of[c.object] = None;
         }

@@ -8,7 +8,8 @@
 //!               the focus mask, from the catalogue's closed mines and illegal sites, lowers
 //!               the change threshold there — see [`focus`])
 //!           ──► seam_stitch (union-find across tile seams → objects)
-//!           ──► candidates (MMU, class, outline, catalogue relation, score, rank, id)
+//!           ──► candidates (shadow shifts dropped, MMU — smaller at closed mines and illegal
+//!               sites —, class, outline, catalogue relation, score, rank, id)
 //!           ──► outputs (candidates.geojson, objects.geojson, change.tif, run.json)
 //! ```
 //!
@@ -106,8 +107,10 @@ pub struct SweepSettings {
     pub threads: usize,
     /// Distance within which a mine counts as near, m.
     pub near_m: f64,
-    /// Smallest object kept, m².
+    /// Smallest object kept, m², unless it lies in a focus zone or is new water.
     pub min_area_m2: f64,
+    /// Smallest object kept in a focus zone (at or near a closed mine or an illegal site), m².
+    pub focus_min_area_m2: f64,
     /// Smallest object kept, pixels.
     pub min_pixels: u64,
     pub fit: FitParams,
@@ -139,7 +142,8 @@ impl SweepSettings {
             tile_size: 512,
             threads: 0,
             near_m: 300.0,
-            min_area_m2: 200.0,
+            min_area_m2: 1000.0,
+            focus_min_area_m2: 200.0,
             min_pixels: 3,
             fit: FitParams::default(),
             evidence: EvidenceParams::default(),
@@ -244,6 +248,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     let stitched = seam_stitch::stitch(&plan, &tiles);
     let object_settings = candidates::ObjectSettings {
         min_area_m2: settings.min_area_m2,
+        focus_min_area_m2: settings.focus_min_area_m2,
         min_pixels: settings.min_pixels,
         near_m: settings.near_m,
         classes: settings.classes,
@@ -310,6 +315,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
             "threads": rayon::current_num_threads(),
             "near_m": settings.near_m,
             "min_area_m2": settings.min_area_m2,
+            "focus_min_area_m2": settings.focus_min_area_m2,
             "min_pixels": settings.min_pixels,
             "fit": settings.fit,
             "evidence": evidence,
