@@ -126,6 +126,21 @@ fn demo_writes_ranked_explained_candidates_that_find_the_planted_mining() {
         );
         assert_ne!(class(f), "other_change");
     }
+    // The focus zones keep objects below the scene's minimum mapping unit (1000 m²): a first
+    // small heap or cleared patch at a closed mine is what the sweep is for.
+    let small_at_closed = features
+        .iter()
+        .filter(|f| {
+            props(f)["area_m2"].as_f64().expect("area") < 1000.0
+                && class(f) != "leach_pond"
+                && ["inside_closed_mine", "near_closed_mine", "at_illegal_site"]
+                    .contains(&relation(f).as_str())
+        })
+        .count();
+    assert!(
+        small_at_closed > 0,
+        "no small land change kept at a closed mine"
+    );
     let first_active = features
         .iter()
         .position(|f| relation(f) == "inside_active_mine");
