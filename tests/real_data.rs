@@ -118,6 +118,19 @@ fn eval_json(run_dir: &Path, extra: &[OsString]) -> Value {
         .unwrap_or_else(|e| panic!("eval printed no JSON ({e}): {}", describe(&out)))
 }
 
+/// `goldsweep eval` of a run against an OSCD change map.
+fn eval_oscd(run_dir: &Path, labels: &Path) -> Value {
+    eval_json(
+        run_dir,
+        &args([
+            OsString::from("--labels"),
+            labels.into(),
+            "--convention".into(),
+            "oscd".into(),
+        ]),
+    )
+}
+
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temp dir: {e}"))
 }
@@ -166,15 +179,7 @@ fn oscd_rennes_accuracy_and_grid() {
     let res = sweep(&city.join("imgs_1"), &city.join("imgs_2"), &out, &[]);
     assert_ok(&res, "rennes sweep");
 
-    let v = eval_json(
-        &out,
-        &args([
-            OsString::from("--labels"),
-            labels.clone().into(),
-            "--convention".into(),
-            "oscd".into(),
-        ]),
-    );
+    let v = eval_oscd(&out, &labels);
     let f1 = number(&v, "/pixel/f1");
     println!("rennes: F1 {f1:.4}");
     assert!(f1 >= 0.52, "rennes F1 {f1} < 0.52: {v}");
@@ -284,15 +289,7 @@ fn oscd_hongkong_second_date_on_other_grid() {
     )
     .unwrap_or_else(|e| panic!("run.json: {e}"));
     let shadows = number(&manifest, "/results/shadow_shift_objects");
-    let v = eval_json(
-        &out,
-        &args([
-            OsString::from("--labels"),
-            city.join("hongkong-cm.tif").into(),
-            "--convention".into(),
-            "oscd".into(),
-        ]),
-    );
+    let v = eval_oscd(&out, &city.join("hongkong-cm.tif"));
     let f1 = number(&v, "/pixel/f1");
     println!("hongkong: F1 {f1:.4}, {shadows} shadow-shift objects");
     assert!(shadows >= 50.0, "only {shadows} shadow-shift objects");
