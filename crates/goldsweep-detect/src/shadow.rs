@@ -2,8 +2,9 @@
 //!
 //! Shadows move between dates with the sun (season, time of day) and with the viewing angle
 //! (a tall building leans the other way from another orbit). The surface under them did not
-//! change, yet every band darkens or brightens together, far beyond the scene's noise: in
-//! high-rise districts and on steep bare slopes this is the largest source of false change.
+//! change, yet every band darkens or brightens together, far beyond the scene's noise. In a
+//! high-rise district seen in two seasons from two orbits (OSCD Hong Kong) a third of the false
+//! change was such shade; steep bare slopes do the same with the seasons.
 //!
 //! A pixel is a shadow shift when, on one date, it is dark in the near and short-wave
 //! infrared the way shade is (lit only by the sky), it is not water (water absorbs the near
