@@ -3,7 +3,7 @@
 //! Shadows move between dates with the sun (season, time of day) and with the viewing angle
 //! (a tall building leans the other way from another orbit). The surface under them did not
 //! change, yet every band darkens or brightens together, far beyond the scene's noise. In a
-//! high-rise district seen in two seasons from two orbits (OSCD Hong Kong) a third of the false
+//! high-rise district seen in two seasons from two orbits (OSCD Hong Kong) two fifths of the false
 //! change was such shade; steep bare slopes do the same with the seasons.
 //!
 //! A pixel is a shadow shift when, on one date, it is dark in the near and short-wave
