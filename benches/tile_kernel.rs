@@ -63,6 +63,7 @@ fn fit() -> SceneFit {
         strong_threshold: 4.5,
         focus_threshold: 3.0,
         focus_strong_threshold: 4.5,
+        line_noise: vec![1.3; 6],
         sampled_pixels: 0,
         cloud_screened_pixels: 0,
     }
@@ -88,6 +89,23 @@ fn bench(c: &mut Criterion) {
         let mut scratch = TileScratch::default();
         group.bench_with_input(BenchmarkId::from_parameter(core), &t, |b, t| {
             b.iter(|| detect_tile_with(&mut scratch, t, &bands, &fit, &params, spec, None))
+        });
+        // The whole window in a focus zone: the lower threshold, the line evidence of every
+        // unchanged pixel and the split of thin strips (the worst case; real focus zones cover
+        // a small share of a scene).
+        let focus = Array2::from_elem((side, side), true);
+        group.bench_with_input(BenchmarkId::new("all_focus", core), &t, |b, t| {
+            b.iter(|| {
+                detect_tile_with(
+                    &mut scratch,
+                    t,
+                    &bands,
+                    &fit,
+                    &params,
+                    spec,
+                    Some(focus.view()),
+                )
+            })
         });
     }
     group.finish();

@@ -233,9 +233,39 @@ fn the_demo_without_its_cloud_mask_finds_no_change_on_the_cloud() {
         .expect("screened count");
     assert!(screened > 1000, "{screened} sampled pixels screened");
     assert_eq!(on_cloud(&out, &cloud, 0.0).1, 0, "candidates on the cloud");
-    assert_eq!(
-        run["results"]["candidates"],
-        masked["results"]["candidates"]
+    // The same sites. The screen leaves the cloud's faintest edge valid where the model's mask
+    // has it, so the clearing the edge crosses comes out a few pixels larger, and a strip of
+    // it may stay joined rather than split off as its own candidate.
+    let sites = |out: &Path| -> Vec<(f64, f64)> {
+        let c = read_json(&out.join("candidates.geojson"));
+        let features = c["features"].as_array().expect("features").clone();
+        features
+            .iter()
+            .map(|f| {
+                let p = &f["geometry"]["coordinates"];
+                (p[0].as_f64().expect("lon"), p[1].as_f64().expect("lat"))
+            })
+            .collect()
+    };
+    let (a, b) = (sites(&out), sites(&dir.path().join("masked")));
+    // Within 50 m (degrees of latitude; longitude scaled at the demo's 37° N).
+    let near = |p: &(f64, f64), q: &(f64, f64)| {
+        let dx = (p.0 - q.0) * 37f64.to_radians().cos();
+        (dx * dx + (p.1 - q.1).powi(2)).sqrt() * 111_320.0 < 50.0
+    };
+    for (from, to) in [(&a, &b), (&b, &a)] {
+        for p in from.iter() {
+            assert!(
+                to.iter().any(|q| near(p, q)),
+                "candidate at {p:?} only in one run"
+            );
+        }
+    }
+    assert!(
+        a.len().abs_diff(b.len()) <= 1,
+        "{} vs {} candidates",
+        a.len(),
+        b.len()
     );
 
     // No mask at all: the unmasked shadow still raises the threshold a little, the cloud

@@ -73,6 +73,13 @@ pub struct ClassParams {
     pub track_min_length_m: f64,
     /// Lowest length / width ratio of a track.
     pub track_min_elongation: f64,
+    /// Brightening of ground that was bare on both dates that counts as a graded or compacted
+    /// track (with the track's shape), or — with `spoil_on_bare_visible` — as spoil tipped
+    /// on bare ground.
+    pub bare_brightening: f32,
+    /// Mean visible reflectance of the after date that spoil tipped on ground already bare
+    /// must reach: brighter than `spoil_visible`, since the brightening it rests on is smaller.
+    pub spoil_on_bare_visible: f32,
     /// Fraction of shadow-shift pixels ([`crate::shadow`]) from which a land-change object is
     /// a shadow that moved, not a change of the ground (see [`is_shadow_shift`]).
     pub shadow_shift_min: f32,
@@ -90,6 +97,8 @@ impl Default for ClassParams {
             track_max_width_m: 25.0,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
+            bare_brightening: 0.03,
+            spoil_on_bare_visible: 0.15,
             shadow_shift_min: 0.3,
         }
     }
@@ -101,7 +110,7 @@ impl Default for ClassParams {
 /// between the shade and the lit ground around them (mixed, smoothed) make up the rest, so
 /// the fraction need not approach one. New water is never one.
 pub fn is_shadow_shift(stats: &ObjectStats, p: &ClassParams) -> bool {
-    stats.group == group::LAND && stats.mean().shadow_shift >= p.shadow_shift_min
+    stats.group != group::WATER && stats.mean().shadow_shift >= p.shadow_shift_min
 }
 
 /// Classifies an object. `pixel_size_m` is the side of a pixel in metres.
@@ -112,21 +121,14 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
     let e = stats.mean();
     let vegetation_lost = e.d_ndvi <= p.ndvi_loss;
     let cover_lost = vegetation_lost || e.d_bare >= p.bare_gain;
+    let bare_before = e.bare_after - e.d_bare >= p.bare_after;
+    // Ground bare on both dates that brightened: graded, compacted or covered with fresh rock.
+    let bare_brightened =
+        bare_before && e.bare_after >= p.bare_after && e.d_bright >= p.bare_brightening;
     // Tracks are often narrower than a pixel: their pixels are mixtures that need not read as
-    // bare, so the shape and the loss of cover decide, not the after-date bare index.
-    if cover_lost {
-        let shape = stats.shape();
-        let width_m = shape.width * pixel_size_m;
-        let length_m = shape.length * pixel_size_m;
-        // A track a few metres wide changes the pixels it crosses and, through their mixing,
-        // up to one pixel either side: allow three pixels where they are coarse.
-        let max_width_m = p.track_max_width_m.max(3.0 * pixel_size_m);
-        if width_m <= max_width_m
-            && length_m >= p.track_min_length_m
-            && shape.elongation >= p.track_min_elongation
-        {
-            return ChangeClass::AccessTrack;
-        }
+    // bare, so the shape and the change of cover decide, not the after-date bare index.
+    if (cover_lost || bare_brightened) && is_track_shaped(stats, pixel_size_m, p) {
+        return ChangeClass::AccessTrack;
     }
     let turned_bare = e.bare_after >= p.bare_after && cover_lost;
     // Spoil: ground that turned bare and markedly, absolutely bright (fresh rock and tailings
@@ -136,10 +138,36 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
     if bare && e.d_bright >= p.brightening && e.visible_after >= p.spoil_visible {
         return ChangeClass::SpoilHeap;
     }
+    // Spoil tipped on ground already bare brightens it less, and its bare index may even fall
+    // (rock is flatter across the spectrum than red soil): it must be brighter still.
+    // It does not green either: a brightening led by the near infrared is regrowth.
+    if bare_brightened && e.visible_after >= p.spoil_on_bare_visible && e.d_ndvi < 0.0 {
+        return ChangeClass::SpoilHeap;
+    }
     if turned_bare || vegetation_lost {
         return ChangeClass::VegetationLoss;
     }
     ChangeClass::OtherChange
+}
+
+/// Whether an object has the shape of a track: a [`group::THIN`] strip at least
+/// `track_min_length_m` long, or any object narrow (`track_max_width_m`, at least three pixels
+/// where pixels are coarse), long and elongated enough. A strip's length is taken as the larger
+/// of its major axis and its area over two pixels of width, so that a winding track, whose
+/// axis is short, still counts.
+fn is_track_shaped(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> bool {
+    let shape = stats.shape();
+    let length_m = shape.length * pixel_size_m;
+    if stats.group == group::THIN {
+        let along_m = stats.pixels as f64 * pixel_size_m / 2.0;
+        return length_m.max(along_m) >= p.track_min_length_m;
+    }
+    // A track a few metres wide changes the pixels it crosses and, through their mixing, up to
+    // one pixel either side: allow three pixels where they are coarse.
+    let max_width_m = p.track_max_width_m.max(3.0 * pixel_size_m);
+    shape.width * pixel_size_m <= max_width_m
+        && length_m >= p.track_min_length_m
+        && shape.elongation >= p.track_min_elongation
 }
 
 #[cfg(test)]

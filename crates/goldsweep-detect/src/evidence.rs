@@ -4,6 +4,7 @@ use ndarray::{Array2, ArrayView2, ArrayView3, ArrayViewMut2};
 
 use crate::cloud::{screen, ScreenScratch};
 use crate::indices::{bsi, mndwi, ndvi, ndwi, visible_bare_index};
+use crate::lines::{line_magnitude, TileDifference};
 use crate::normalise::{BandFit, SceneFit};
 use crate::object_stats::Evidence;
 use crate::shadow::{shadow_shift, Reflectance};
@@ -17,6 +18,10 @@ pub mod group {
     pub const LAND: u8 = 1;
     /// New open water (a pond, a flooded pit).
     pub const WATER: u8 = 2;
+    /// Land change in a strip under three pixels wide — a track, a ditch — alone or running
+    /// out of a wider object ([`crate::morphology::split_thin`]); labelled apart from
+    /// [`LAND`].
+    pub const THIN: u8 = 3;
     /// Nodata, cloud, shadow or outside either scene: never change.
     pub const INVALID: u8 = 255;
 }
@@ -137,6 +142,27 @@ impl<'a> Spectral<'a> {
     fn nir_after(&self, row: usize, col: usize) -> f32 {
         let f = &self.fit[self.nir];
         f.gain * self.after[[self.nir, row, col]] + f.offset
+    }
+
+    /// The group of a pixel whose change reached its threshold: [`group::WATER`] when the after
+    /// date is water and the water index rose, [`group::NONE`] when both dates are open water (a
+    /// pond or the sea changing colour), [`group::LAND`] otherwise.
+    fn change_group(&self, row: usize, col: usize, magnitude: f32, params: &EvidenceParams) -> u8 {
+        let e = self.evidence(row, col, magnitude);
+        let water_before = e.water_after - e.d_water;
+        let stayed_water = e.water_after.min(water_before) >= params.stable_water_min;
+        if e.water_after >= params.water_after_min
+            && e.d_water >= params.water_gain_min
+            && self.nir_after(row, col) < params.water_nir_max
+        {
+            group::WATER
+        } else if stayed_water {
+            // Turbidity, algae, glint or haze over a pond, lake or the sea: the surface is
+            // open water on both dates, nothing was built or dug.
+            group::NONE
+        } else {
+            group::LAND
+        }
     }
 
     /// Evidence of the valid pixel at `(row, col)`, whose change magnitude is `magnitude`.
@@ -451,25 +477,31 @@ pub fn pixel_evidence<'a>(
         if out.contains(&group::LAND) {
             for (c, g) in out.iter_mut().enumerate() {
                 if *g == group::LAND {
-                    let e = spectral.evidence(r, c, m[c]);
-                    let water_before = e.water_after - e.d_water;
-                    let stayed_water = e.water_after.min(water_before) >= params.stable_water_min;
-                    *g = if e.water_after >= params.water_after_min
-                        && e.d_water >= params.water_gain_min
-                        && spectral.nir_after(r, c) < params.water_nir_max
-                    {
-                        group::WATER
-                    } else if stayed_water {
-                        // Turbidity, algae, glint or haze over a pond, lake or the sea: the
-                        // surface is open water on both dates, nothing was built or dug.
-                        group::NONE
-                    } else {
-                        group::LAND
-                    };
+                    *g = spectral.change_group(r, c, m[c], params);
                 }
             }
         }
     });
+    // Faint tracks in focus zones: pixels on a line of consistent change.
+    if let Some(focus) = focus {
+        let difference = TileDifference {
+            tile,
+            valid,
+            fit: &fit.bands,
+        };
+        for (i, (g, m)) in groups.iter_mut().zip(magnitude.iter_mut()).enumerate() {
+            if !focus[i] || *g != group::NONE {
+                continue;
+            }
+            let (r, c) = (i / cols, i % cols);
+            if let Some(line) =
+                line_magnitude(&difference, &fit.line_noise, r, c, fit.focus_threshold)
+            {
+                *m = m.max(line);
+                *g = spectral.change_group(r, c, *m, params);
+            }
+        }
+    }
     PixelEvidence {
         group: ArrayViewMut2::from_shape((rows, cols), groups).expect("one group per pixel"),
         magnitude: ArrayView2::from_shape((rows, cols), magnitude)

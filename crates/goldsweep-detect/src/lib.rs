@@ -24,6 +24,7 @@ pub mod cloud;
 pub mod evidence;
 pub mod indices;
 pub mod label;
+pub mod lines;
 pub mod morphology;
 pub mod normalise;
 pub mod object_stats;

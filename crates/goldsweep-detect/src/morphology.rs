@@ -1,17 +1,19 @@
 //! Binary clean-up of the change groups with 3 × 3 neighbourhoods.
 //!
 //! The cloud screen looks [`crate::cloud::REACH`] pixels around each pixel, the change
-//! magnitude one more and both clean-up steps one more each, so a tile needs a halo of
-//! [`HALO`] pixels for its core to come out exactly as in a whole-scene run.
+//! magnitude one more (the line evidence of focus zones [`crate::lines::LINE_REACH`]), both
+//! clean-up steps one more each and the split of thin strips ([`split_thin`]) two more, so a
+//! tile needs a halo of [`HALO`] pixels for its core to come out exactly as in a whole-scene
+//! run.
 //! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter.
 
-use ndarray::ArrayViewMut2;
+use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::evidence::group;
 
-/// Halo (pixels) a tile needs for the cloud screen, the smoothed magnitude and
-/// [`clean_groups`] to be exact in its core.
-pub const HALO: usize = crate::cloud::REACH + 3;
+/// Halo (pixels) a tile needs for the cloud screen, the smoothed magnitude, the line evidence,
+/// [`clean_groups`] and [`split_thin`] to be exact in its core.
+pub const HALO: usize = crate::cloud::REACH + crate::lines::LINE_REACH + 2 + 2;
 
 /// Neighbour-count code of a land-change pixel: a sum of up to 9 codes keeps the number of land
 /// pixels in its low four bits and the number of water pixels in its high four bits.
@@ -30,6 +32,8 @@ pub struct CleanScratch {
     columns: Vec<u8>,
     /// Codes summed over the 8 neighbours of each pixel of a row.
     neighbours: Vec<u8>,
+    /// Land pixels whose whole 3 × 3 neighbourhood is land ([`split_thin`]).
+    eroded: Vec<bool>,
 }
 
 /// Removes isolated change pixels (no changed 8-neighbour), then fills pixels without change
@@ -67,6 +71,7 @@ fn clean_rows(scratch: &mut CleanScratch, groups: &mut [u8], cols: usize) {
         after,
         columns,
         neighbours,
+        ..
     } = scratch;
     for buf in [&mut *before, &mut *after] {
         buf.clear();
@@ -110,6 +115,59 @@ fn clean_rows(scratch: &mut CleanScratch, groups: &mut [u8], cols: usize) {
             } else {
                 *g
             };
+        }
+    }
+}
+
+/// Marks the land-change pixels of focus zones (`focus`, window-shaped; everywhere when
+/// `None`) that lie outside every 3 × 3 square of land change as [`group::THIN`] (the
+/// complement of a morphological opening): strips under three pixels wide — a track, a ditch —
+/// and such strips running out of a wider object, which then label as objects of their own. A
+/// track that leads to a heap is reported as a track and a heap, not as one heap with a tail.
+/// Water is left as it is.
+///
+/// ```
+/// use goldsweep_detect::evidence::group::{LAND, NONE, THIN};
+/// use goldsweep_detect::morphology::{split_thin, CleanScratch};
+/// use ndarray::Array2;
+/// // A 4 × 4 block of land change with a one-pixel track leaving it to the right.
+/// let mut g = Array2::from_shape_fn((6, 12), |(r, c)| match (r, c) {
+///     (1..=4, 1..=4) => LAND,
+///     (2, 5..=11) => LAND,
+///     _ => NONE,
+/// });
+/// split_thin(&mut CleanScratch::default(), g.view_mut(), None);
+/// assert_eq!(g[[1, 1]], LAND);
+/// assert_eq!(g[[2, 4]], LAND);
+/// assert!((5..12).all(|c| g[[2, c]] == THIN));
+/// ```
+pub fn split_thin(
+    scratch: &mut CleanScratch,
+    mut g: ArrayViewMut2<'_, u8>,
+    focus: Option<ArrayView2<'_, bool>>,
+) {
+    let (rows, cols) = g.dim();
+    let focus = focus.filter(|f| f.dim() == (rows, cols));
+    let eroded = &mut scratch.eroded;
+    eroded.clear();
+    eroded.resize(rows * cols, false);
+    let is_land = |r: usize, c: usize| g[[r, c]] == group::LAND;
+    for r in 1..rows.saturating_sub(1) {
+        for c in 1..cols.saturating_sub(1) {
+            eroded[r * cols + c] =
+                (r - 1..=r + 1).all(|rr| (c - 1..=c + 1).all(|cc| is_land(rr, cc)));
+        }
+    }
+    for r in 0..rows {
+        for c in 0..cols {
+            if g[[r, c]] != group::LAND || focus.is_some_and(|f| !f[[r, c]]) {
+                continue;
+            }
+            let near = |lo: usize, hi: usize| lo.saturating_sub(1)..=(lo + 1).min(hi - 1);
+            let in_square = near(r, rows).any(|rr| near(c, cols).any(|cc| eroded[rr * cols + cc]));
+            if !in_square {
+                g[[r, c]] = group::THIN;
+            }
         }
     }
 }

@@ -97,6 +97,10 @@ pub struct SceneFit {
     pub focus_threshold: f32,
     /// The strong (hysteresis) threshold of objects in focus zones.
     pub focus_strong_threshold: f32,
+    /// Per band, the line noise of [`crate::lines`]: the spread of the normalised difference
+    /// averaged along a line, relative to independent noise (1). All 1 unless measured on the
+    /// scene's sample ([`crate::lines::line_noise`]).
+    pub line_noise: Vec<f32>,
     pub sampled_pixels: usize,
     /// Pixels of the sample, valid by nodata and the given masks, that the cloud screen
     /// ([`crate::cloud`]) left out (not counted in `sampled_pixels`).
@@ -155,6 +159,7 @@ impl SceneFit {
             .max(params.min_magnitude)
             .min(magnitude_threshold);
         SceneFit {
+            line_noise: vec![1.0; bands.len()],
             bands,
             magnitude_threshold,
             otsu_threshold,
@@ -269,6 +274,7 @@ pub(crate) fn identity_fit(bands: usize, threshold: f32, strong: f32) -> SceneFi
         strong_threshold: strong,
         focus_threshold: threshold,
         focus_strong_threshold: strong,
+        line_noise: vec![1.0; bands],
         sampled_pixels: 0,
         cloud_screened_pixels: 0,
     }

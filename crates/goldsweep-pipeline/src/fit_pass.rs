@@ -15,6 +15,7 @@
 
 use goldsweep_detect::cloud::{screen, ScreenScratch};
 use goldsweep_detect::evidence::change_magnitude;
+use goldsweep_detect::lines::{line_noise, TileDifference};
 use goldsweep_detect::normalise::{fit_normalisation, FitParams, PixelSample, SceneFit};
 use goldsweep_detect::TileData;
 use goldsweep_raster::block_cache::BlockShape;
@@ -110,7 +111,8 @@ fn pool_valid_pixels(tiles: &[TileData], nb: usize) -> PixelSample {
 /// Reads the sample windows (in parallel, one reader per worker), screens them for cloud when
 /// `cloud_screen` is set, and fits the scene: the band normalisation on the pooled valid
 /// pixels, then the threshold on the change magnitude computed per window exactly as the
-/// detector computes it (with its spatial smoothing).
+/// detector computes it (with its spatial smoothing), and the line noise of each band
+/// ([`goldsweep_detect::lines`]).
 pub fn fit_scene(
     pair: &ScenePair,
     params: &FitParams,
@@ -166,8 +168,23 @@ pub fn fit_scene(
                 .collect::<Vec<_>>()
         })
         .collect();
+    let valid: Vec<Vec<bool>> = tiles
+        .iter()
+        .map(|t| t.valid.iter().copied().collect())
+        .collect();
+    let differences: Vec<TileDifference> = tiles
+        .iter()
+        .zip(&valid)
+        .map(|(tile, valid)| TileDifference {
+            tile,
+            valid,
+            fit: &bands,
+        })
+        .collect();
+    let line_noise = line_noise(&differences, nb);
     Ok(SceneFit {
         cloud_screened_pixels: screened,
+        line_noise,
         ..SceneFit::with_threshold(bands, &magnitudes, sample.len(), params)
     })
 }

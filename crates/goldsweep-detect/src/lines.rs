@@ -1,0 +1,492 @@
+//! Line evidence: a matched filter for tracks in focus zones.
+//!
+//! A track a few metres wide, or one on bare ground that was only graded and compacted, changes
+//! each pixel it crosses by one or two σ per band — below any per-pixel threshold, and diluted
+//! further by the 3 × 3 smoothing of the change magnitude, which sees three track pixels among
+//! nine. But it changes them *the same way* along its whole length, and differently from the
+//! ground beside it. For each of [`ORIENTATIONS`] directions through a pixel, the line
+//! statistic compares the normalised after − before difference `z` (per band, in units of the
+//! band's residual σ) averaged over the [`LINE_TAPS`] pixels of the line with the same average
+//! over the two parallel flanks [`FLANK_GAP`] pixels to either side:
+//!
+//! `line² = n · Σ_b (contrast_b / noise_b)² / bands`, the largest over the directions,
+//!
+//! `contrast_b` the line's mean minus the flanks' mean and `noise_b` the band's line noise
+//! ([`line_noise`]): the robust standard deviation of `√n · contrast_b` on the scene's sample.
+//! So the statistic is on the scale of the change magnitude whatever the spatial correlation
+//! of the bands (resampled 20 m bands, misregistration), and a change that also covers the
+//! flanks — a field, haze, a regional offset — is not a line. Along a track it grows with the
+//! square root of its length, where the per-pixel magnitude does not.
+//!
+//! A direction counts only if the change along it is consistent: all taps but one changed by
+//! at least [`TAP_MIN`] σ along the contrast's direction, the pixel itself included. So one
+//! strong pixel (a heap's corner) lights up neither the pixels around it in every direction
+//! nor the unchanged lines whose flank it is: the line must be made of changed pixels.
+
+use std::sync::OnceLock;
+
+use crate::normalise::BandFit;
+use crate::threshold::robust_sigma;
+use crate::{BandRole, TileData};
+
+/// Half the length of the line, in pixels.
+pub const LINE_HALF: usize = 3;
+/// Pixels along a line (70 m at 10 m pixels, 210 m at 30 m).
+pub const LINE_TAPS: usize = 2 * LINE_HALF + 1;
+/// Directions tried, evenly spaced over 180° (0° along a row): a straight track is within
+/// 11.25° of one, so it drifts at most about 0.6 pixel off the line's end.
+pub const ORIENTATIONS: usize = 8;
+/// Offset of the flanks from the line along the minor axis (rows for lines closer to a row,
+/// columns otherwise): 2.1–3 pixels across the line, clear of the mixed pixels beside a track.
+pub const FLANK_GAP: usize = 3;
+/// How far from a pixel its line statistic reads, in pixels (rows or columns): the flanks of
+/// the parallel lines of the ridge test ([`line_magnitude`]) one further than its own.
+pub const LINE_REACH: usize = LINE_HALF + FLANK_GAP + 1;
+/// Change (σ) along the contrast's direction that a tap must reach to count as changed.
+pub const TAP_MIN: f32 = 1.0;
+
+/// Most bands a stack has.
+const MAX_BANDS: usize = BandRole::ALL.len();
+
+/// Spread of `√n · contrast` for noise independent from pixel to pixel: `√(1 + 1/2)` (the line
+/// and the mean of two flanks as long). The line noise is never taken below it.
+const INDEPENDENT_NOISE: f32 = 1.224_744_9;
+
+/// The taps of one direction, the centre at index [`LINE_HALF`], and the shift to a flank.
+#[derive(Debug, Clone, Copy)]
+struct Direction {
+    taps: [(isize, isize); LINE_TAPS],
+    flank: (isize, isize),
+}
+
+fn directions() -> &'static [Direction; ORIENTATIONS] {
+    static DIRECTIONS: OnceLock<[Direction; ORIENTATIONS]> = OnceLock::new();
+    DIRECTIONS.get_or_init(|| {
+        std::array::from_fn(|k| {
+            let angle = std::f64::consts::PI * k as f64 / ORIENTATIONS as f64;
+            let (sin, cos) = angle.sin_cos();
+            let along_rows = cos.abs() >= sin.abs();
+            // One tap per step along the major axis, so no pixel is taken twice.
+            let taps = std::array::from_fn(|i| {
+                let t = i as f64 - LINE_HALF as f64;
+                if along_rows {
+                    (
+                        (t * sin / cos.abs()).round() as isize,
+                        t as isize * cos.signum() as isize,
+                    )
+                } else {
+                    (t as isize, (t * cos / sin).round() as isize)
+                }
+            });
+            let gap = FLANK_GAP as isize;
+            let flank = if along_rows { (gap, 0) } else { (0, gap) };
+            Direction { taps, flank }
+        })
+    })
+}
+
+/// The normalised difference of a window and which of its pixels are valid.
+pub trait NormalisedDifference {
+    /// Rows and columns of the window.
+    fn shape(&self) -> (usize, usize);
+    /// Bands of the stack (at most six).
+    fn bands(&self) -> usize;
+    fn is_valid(&self, row: usize, col: usize) -> bool;
+    /// `(gain · after + offset − before) / σ` of `band` at `(row, col)`.
+    fn z(&self, band: usize, row: usize, col: usize) -> f32;
+}
+
+/// A tile's normalised difference under a scene's band normalisation.
+#[derive(Debug, Clone, Copy)]
+pub struct TileDifference<'a> {
+    pub tile: &'a TileData,
+    /// Row-major validity of the tile's pixels (the tile's own, or less after a cloud screen).
+    pub valid: &'a [bool],
+    pub fit: &'a [BandFit],
+}
+
+impl NormalisedDifference for TileDifference<'_> {
+    fn shape(&self) -> (usize, usize) {
+        self.tile.shape()
+    }
+    fn bands(&self) -> usize {
+        self.fit.len().min(self.tile.before.dim().0)
+    }
+    fn is_valid(&self, row: usize, col: usize) -> bool {
+        self.valid[row * self.tile.shape().1 + col]
+    }
+    #[inline]
+    fn z(&self, band: usize, row: usize, col: usize) -> f32 {
+        let f = &self.fit[band];
+        let (b, a) = (
+            self.tile.before[[band, row, col]],
+            self.tile.after[[band, row, col]],
+        );
+        (f.gain * a + f.offset - b) / f.sigma
+    }
+}
+
+/// Per-band sums of `z` over the valid pixels at `offsets` from `(row, col)` shifted by
+/// `shift`, and how many there were; each pixel's values go to `each` when given.
+fn gather(
+    d: &impl NormalisedDifference,
+    at: (isize, isize),
+    offsets: &[(isize, isize); LINE_TAPS],
+    nb: usize,
+    mut each: Option<&mut [[f32; MAX_BANDS]; LINE_TAPS]>,
+) -> ([f32; MAX_BANDS], usize, Option<usize>) {
+    let (rows, cols) = d.shape();
+    let mut sum = [0.0_f32; MAX_BANDS];
+    let (mut n, mut centre) = (0, None);
+    for (i, &(dr, dc)) in offsets.iter().enumerate() {
+        let (r, c) = (at.0 + dr, at.1 + dc);
+        if r < 0 || c < 0 || r as usize >= rows || c as usize >= cols {
+            continue;
+        }
+        let (r, c) = (r as usize, c as usize);
+        if !d.is_valid(r, c) {
+            continue;
+        }
+        if i == LINE_HALF {
+            centre = Some(n);
+        }
+        for (b, s) in sum.iter_mut().enumerate().take(nb) {
+            let v = d.z(b, r, c);
+            if let Some(each) = each.as_deref_mut() {
+                each[n][b] = v;
+            }
+            *s += v;
+        }
+        n += 1;
+    }
+    (sum, n, centre)
+}
+
+/// One line's measurement: its statistic, contrast with its flanks and each tap's `z`.
+struct Line {
+    /// `n · Σ_b (contrast_b / noise_b)² / bands`.
+    stat: f32,
+    contrast: [f32; MAX_BANDS],
+    z: [[f32; MAX_BANDS]; LINE_TAPS],
+    /// Valid taps (the first `n` of `z`) and the index of the centre among them.
+    n: usize,
+    centre: usize,
+}
+
+impl Line {
+    /// Measures the line of `dir` through `at` (a valid pixel); `None` when the line lacks more
+    /// than one tap or its flanks half of theirs.
+    fn measure(
+        d: &impl NormalisedDifference,
+        noise: &[f32],
+        at: (isize, isize),
+        dir: &Direction,
+        nb: usize,
+    ) -> Option<Line> {
+        let mut z = [[0.0_f32; MAX_BANDS]; LINE_TAPS];
+        let (sum, n, centre) = gather(d, at, &dir.taps, nb, Some(&mut z));
+        let centre = centre?;
+        let (f, fa) = dir.flank;
+        let (s1, n1, _) = gather(d, (at.0 + f, at.1 + fa), &dir.taps, nb, None);
+        let (s2, n2, _) = gather(d, (at.0 - f, at.1 - fa), &dir.taps, nb, None);
+        if n + 1 < LINE_TAPS || n1 + n2 < LINE_TAPS {
+            return None;
+        }
+        // The flanks' mean, each flank weighing the same when both are there.
+        let flank_mean = |b: usize| match (n1, n2) {
+            (0, _) => s2[b] / n2 as f32,
+            (_, 0) => s1[b] / n1 as f32,
+            _ => 0.5 * (s1[b] / n1 as f32 + s2[b] / n2 as f32),
+        };
+        let contrast: [f32; MAX_BANDS] = std::array::from_fn(|b| {
+            if b < nb {
+                sum[b] / n as f32 - flank_mean(b)
+            } else {
+                0.0
+            }
+        });
+        let stat = n as f32
+            * contrast[..nb]
+                .iter()
+                .zip(noise)
+                .map(|(m, s)| (m / s) * (m / s))
+                .sum::<f32>()
+            / nb as f32;
+        Some(Line {
+            stat,
+            contrast,
+            z,
+            n,
+            centre,
+        })
+    }
+
+    /// Whether the change along the line is consistent: all taps but one, the centre among
+    /// them, changed by at least [`TAP_MIN`] σ along the contrast's direction. Each tap's own
+    /// change counts (from no change, not from the flanks): a strong pixel in a flank makes the
+    /// line differ from it, but not change.
+    fn is_consistent(&self) -> bool {
+        let norm = self.contrast.iter().map(|m| m * m).sum::<f32>().sqrt();
+        if norm == 0.0 {
+            return false;
+        }
+        let project = |zt: &[f32; MAX_BANDS]| -> f32 {
+            zt.iter()
+                .zip(&self.contrast)
+                .map(|(a, m)| a * m)
+                .sum::<f32>()
+                / norm
+        };
+        let on_line = self.z[..self.n]
+            .iter()
+            .filter(|zt| project(zt) >= TAP_MIN)
+            .count();
+        on_line + 1 >= self.n && project(&self.z[self.centre]) >= TAP_MIN
+    }
+}
+
+/// The line magnitude of the valid pixel at `(row, col)` (see the module docs) when it
+/// reaches `min` along a direction whose change is consistent and whose line is the ridge of
+/// the change across it; `None` otherwise. `noise` holds each band's line noise. Pixels
+/// outside the window or invalid are left out; a line needs all its taps but one, its flanks
+/// at least half of theirs between them.
+///
+/// The ridge test compares the line with its two parallel neighbours one pixel across: only
+/// the strongest of the three counts, so the mixed pixels beside a track, which change too,
+/// do not widen it beyond what the per-pixel magnitude finds.
+pub fn line_magnitude(
+    d: &impl NormalisedDifference,
+    noise: &[f32],
+    row: usize,
+    col: usize,
+    min: f32,
+) -> Option<f32> {
+    let nb = d.bands().min(MAX_BANDS);
+    if nb == 0 || noise.len() < nb || !d.is_valid(row, col) {
+        return None;
+    }
+    let (rows, cols) = d.shape();
+    let min_stat = min * min;
+    let mut best: Option<f32> = None;
+    let at = (row as isize, col as isize);
+    for dir in directions() {
+        let Some(line) = Line::measure(d, noise, at, dir, nb) else {
+            continue;
+        };
+        if line.stat < min_stat || best.is_some_and(|b| line.stat <= b) || !line.is_consistent() {
+            continue;
+        }
+        let (f, fa) = (dir.flank.0.signum(), dir.flank.1.signum());
+        let beside = [(at.0 + f, at.1 + fa), (at.0 - f, at.1 - fa)];
+        let is_ridge = beside.iter().all(|&(r, c)| {
+            let inside = r >= 0 && c >= 0 && (r as usize) < rows && (c as usize) < cols;
+            !inside
+                || !d.is_valid(r as usize, c as usize)
+                || !Line::measure(d, noise, (r, c), dir, nb).is_some_and(|l| l.stat > line.stat)
+        });
+        if is_ridge {
+            best = Some(line.stat);
+        }
+    }
+    best.map(f32::sqrt)
+}
+
+/// Each band's line noise (see the module docs), from the horizontal and vertical lines of
+/// sample windows whose taps and flanks are all valid (lines side by side, not overlapping):
+/// the robust standard deviation of `√n` times their contrast, at least its value for
+/// independent noise. That value for bands with no such line.
+pub fn line_noise<'a, D: NormalisedDifference + 'a>(
+    windows: impl IntoIterator<Item = &'a D>,
+    bands: usize,
+) -> Vec<f32> {
+    let mut contrasts: Vec<Vec<f32>> = vec![Vec::new(); bands];
+    let [row_line, col_line] = [0, ORIENTATIONS / 2].map(|k| directions()[k]);
+    let (gap, reach) = (FLANK_GAP as isize, LINE_HALF as isize);
+    for d in windows {
+        let (rows, cols) = d.shape();
+        let nb = d.bands().min(bands);
+        let (rows, cols) = (rows as isize, cols as isize);
+        let starts = |along: isize, across: isize| {
+            (gap..across - gap).flat_map(move |a| {
+                (reach..along - reach)
+                    .step_by(LINE_TAPS)
+                    .map(move |t| (a, t))
+            })
+        };
+        let lines = starts(cols, rows)
+            .map(|(r, c)| ((r, c), row_line))
+            .chain(starts(rows, cols).map(|(c, r)| ((r, c), col_line)));
+        for (at, dir) in lines {
+            let (f, fa) = dir.flank;
+            let (sum, n, _) = gather(d, at, &dir.taps, nb, None);
+            let (s1, n1, _) = gather(d, (at.0 + f, at.1 + fa), &dir.taps, nb, None);
+            let (s2, n2, _) = gather(d, (at.0 - f, at.1 - fa), &dir.taps, nb, None);
+            if n.min(n1).min(n2) < LINE_TAPS {
+                continue;
+            }
+            let k = LINE_TAPS as f32;
+            for (b, out) in contrasts.iter_mut().enumerate().take(nb) {
+                let contrast = sum[b] / k - 0.5 * (s1[b] + s2[b]) / k;
+                out.push(contrast * k.sqrt());
+            }
+        }
+    }
+    contrasts
+        .iter()
+        .map(|c| {
+            robust_sigma(c)
+                .unwrap_or(INDEPENDENT_NOISE)
+                .max(INDEPENDENT_NOISE)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A window of per-band normalised differences.
+    struct Window {
+        z: Vec<[f32; 6]>,
+        valid: Vec<bool>,
+        rows: usize,
+        cols: usize,
+    }
+
+    impl NormalisedDifference for Window {
+        fn shape(&self) -> (usize, usize) {
+            (self.rows, self.cols)
+        }
+        fn bands(&self) -> usize {
+            6
+        }
+        fn is_valid(&self, row: usize, col: usize) -> bool {
+            self.valid[row * self.cols + col]
+        }
+        fn z(&self, band: usize, row: usize, col: usize) -> f32 {
+            self.z[row * self.cols + col][band]
+        }
+    }
+
+    /// Independent standard-normal noise per pixel and band (Box–Muller, fixed seed).
+    fn window(rows: usize, cols: usize) -> Window {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut normal = move || {
+            let (u, v): (f32, f32) = (rng.random_range(1e-7..1.0), rng.random());
+            (-2.0 * u.ln()).sqrt() * (std::f32::consts::TAU * v).cos()
+        };
+        Window {
+            z: (0..rows * cols)
+                .map(|_| std::array::from_fn(|_| normal()))
+                .collect(),
+            valid: vec![true; rows * cols],
+            rows,
+            cols,
+        }
+    }
+
+    /// A faint track: every band up by 1.5 σ along row 20, columns 5..35.
+    const TRACK: [f32; 6] = [1.5; 6];
+    /// The line noise of independent noise.
+    const UNIT: [f32; 6] = [INDEPENDENT_NOISE; 6];
+
+    fn with_track(mut w: Window) -> Window {
+        for c in 5..35 {
+            let px = &mut w.z[20 * w.cols + c];
+            for (v, t) in px.iter_mut().zip(TRACK) {
+                *v += t;
+            }
+        }
+        w
+    }
+
+    #[test]
+    fn a_faint_track_reaches_the_line_threshold_and_plain_noise_does_not() {
+        let w = with_track(window(40, 40));
+        let on_track = (8..32)
+            .filter(|&c| line_magnitude(&w, &UNIT, 20, c, 2.5).is_some())
+            .count();
+        assert!(on_track >= 20, "{on_track} of 24 track pixels");
+        // Per pixel the track is far below 2.5 σ (RMS 1.5 plus noise).
+        let own = |c: usize| {
+            let z = w.z[20 * w.cols + c];
+            (z.iter().map(|v| v * v).sum::<f32>() / 6.0).sqrt()
+        };
+        assert!((8..32).filter(|&c| own(c) >= 2.5).count() < 6);
+        // Away from the track, nothing.
+        let noise_hits = (0..40)
+            .flat_map(|r: usize| (0..40).map(move |c| (r, c)))
+            .filter(|&(r, _)| r.abs_diff(20) > 3)
+            .filter(|&(r, c)| line_magnitude(&w, &UNIT, r, c, 2.5).is_some())
+            .count();
+        assert_eq!(noise_hits, 0);
+    }
+
+    #[test]
+    fn every_direction_has_distinct_taps_through_the_centre() {
+        for dir in directions() {
+            let taps = dir.taps;
+            assert_eq!(taps[LINE_HALF], (0, 0));
+            // The flank is across the line, on the minor axis.
+            let (f, fa) = dir.flank;
+            assert_eq!(f.abs() + fa.abs(), FLANK_GAP as isize);
+            let minor_span = |k: fn(&(isize, isize)) -> isize| {
+                taps.iter().map(k).max().unwrap() - taps.iter().map(k).min().unwrap()
+            };
+            if f != 0 {
+                assert!(minor_span(|t| t.0) <= minor_span(|t| t.1));
+            } else {
+                assert!(minor_span(|t| t.1) <= minor_span(|t| t.0));
+            }
+            let mut seen = taps.to_vec();
+            seen.sort_unstable();
+            seen.dedup();
+            assert_eq!(seen.len(), LINE_TAPS, "{taps:?}");
+        }
+    }
+
+    #[test]
+    fn one_strong_pixel_does_not_light_its_neighbours() {
+        let mut w = window(20, 20);
+        w.z[10 * 20 + 10] = [12.0; 6];
+        for (r, c) in [(10, 11), (9, 10), (11, 12), (10, 13), (7, 10)] {
+            assert_eq!(line_magnitude(&w, &UNIT, r, c, 2.5), None, "({r}, {c})");
+        }
+    }
+
+    #[test]
+    fn line_noise_is_one_for_independent_noise_and_more_for_correlated() {
+        let w = window(60, 60);
+        let n = line_noise([&w], 6);
+        assert!(n.iter().all(|&s| (1.2..1.35).contains(&s)), "{n:?}");
+        // Blocks of 2 × 2 equal pixels, as when a 20 m band is resampled to 10 m pixels: a
+        // line of 7 crosses 4 blocks (variance 13 / 49 of its mean instead of 7 / 49), so are
+        // its flanks, and √n · contrast has σ √(1.5 · 13 / 7) ≈ 1.67.
+        let mut blocks = window(60, 60);
+        for r in 0..60 {
+            for c in 0..60 {
+                blocks.z[r * 60 + c] = blocks.z[(r & !1) * 60 + (c & !1)];
+            }
+        }
+        let n = line_noise([&blocks], 6);
+        assert!(n.iter().all(|&s| (1.5..1.85).contains(&s)), "{n:?}");
+        // Correlated bands need a stronger track: the same faint track reaches 2.5 at fewer
+        // pixels.
+        let w = with_track(window(40, 40));
+        let hits = |noise: [f32; 6]| {
+            (8..32)
+                .filter(|&c| line_magnitude(&w, &noise, 20, c, 2.5).is_some())
+                .count()
+        };
+        assert!(hits([1.67; 6]) < hits(UNIT));
+    }
+
+    #[test]
+    fn invalid_taps_are_left_out_and_an_invalid_centre_has_no_line() {
+        let mut w = with_track(window(40, 40));
+        w.valid[20 * 40 + 21] = false;
+        assert!(line_magnitude(&w, &UNIT, 20, 20, 2.5).is_some());
+        assert_eq!(line_magnitude(&w, &UNIT, 20, 21, 2.5), None);
+    }
+}
