@@ -71,6 +71,9 @@ pub struct ClassParams {
     pub track_max_width_m: f64,
     /// Shortest track (metres).
     pub track_min_length_m: f64,
+    /// Shortest strip of thin change ([`group::THIN`]) that is a track (metres): a strip under
+    /// three pixels wide is already track-shaped, and a faint track is often found in pieces.
+    pub thin_track_min_length_m: f64,
     /// Lowest length / width ratio of a track.
     pub track_min_elongation: f64,
     /// Brightening of ground that was bare on both dates that counts as a graded or compacted
@@ -97,6 +100,7 @@ impl Default for ClassParams {
             track_max_width_m: 25.0,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
+            thin_track_min_length_m: 50.0,
             bare_brightening: 0.03,
             spoil_on_bare_visible: 0.15,
             shadow_shift_min: 0.3,
@@ -151,7 +155,7 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
 }
 
 /// Whether an object has the shape of a track: a [`group::THIN`] strip at least
-/// `track_min_length_m` long, or any object narrow (`track_max_width_m`, at least three pixels
+/// `thin_track_min_length_m` long, or any object narrow (`track_max_width_m`, at least three pixels
 /// where pixels are coarse), long and elongated enough. A strip's length is taken as the larger
 /// of its major axis and its area over two pixels of width, so that a winding track, whose
 /// axis is short, still counts.
@@ -160,7 +164,7 @@ fn is_track_shaped(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> b
     let length_m = shape.length * pixel_size_m;
     if stats.group == group::THIN {
         let along_m = stats.pixels as f64 * pixel_size_m / 2.0;
-        return length_m.max(along_m) >= p.track_min_length_m;
+        return length_m.max(along_m) >= p.thin_track_min_length_m;
     }
     // A track a few metres wide changes the pixels it crosses and, through their mixing, up to
     // one pixel either side: allow three pixels where they are coarse.
@@ -260,6 +264,71 @@ mod tests {
             classify(&object(&blob, 1, greening), 10.0, &ClassParams::default()),
             ChangeClass::OtherChange
         );
+    }
+
+    /// Bare red soil on both dates (bare index 0.1) that brightened by `d_bright`.
+    fn bare_ground(d_bright: f32, visible_after: f32, d_ndvi: f32) -> Evidence {
+        Evidence {
+            magnitude: 4.0,
+            d_ndvi,
+            d_bare: 0.0,
+            d_water: 0.0,
+            bare_after: 0.1,
+            water_after: -0.3,
+            d_bright,
+            visible_after,
+            shadow_shift: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_winding_thin_strip_is_a_track_and_tracks_and_spoil_on_bare_ground_are_found() {
+        let p = ClassParams::default();
+        // A hairpin strip one pixel wide, 8 pixels across, 5 down and 8 back: its axes are
+        // alike, its length is not short.
+        let wave: Vec<_> = (0..8)
+            .map(|c| (0, c))
+            .chain((1..6).map(|r| (r, 7)))
+            .chain((0..8).map(|c| (6, c)))
+            .collect();
+        let graded = bare_ground(0.035, 0.14, 0.0);
+        let strip = object(&wave, group::THIN, graded);
+        assert_eq!(classify(&strip, 10.0, &p), ChangeClass::AccessTrack);
+        // The same pixels in a wider object's group are not a track (not elongated), and
+        // a thin strip of ground that did not change cover or brighten is not one either.
+        assert_ne!(
+            classify(&object(&wave, group::LAND, graded), 10.0, &p),
+            ChangeClass::AccessTrack
+        );
+        let darker = bare_ground(-0.02, 0.12, 0.0);
+        assert_ne!(
+            classify(&object(&wave, group::THIN, darker), 10.0, &p),
+            ChangeClass::AccessTrack
+        );
+        // Four pixels of strip (20 m by the two-pixel rule) are too short.
+        assert_ne!(
+            classify(&object(&wave[..4], group::THIN, graded), 10.0, &p),
+            ChangeClass::AccessTrack
+        );
+        // Spoil tipped on bare ground: bright, a little brighter, no greener.
+        let blob: Vec<_> = (0..5).flat_map(|r| (0..5).map(move |c| (r, c))).collect();
+        let heap = bare_ground(0.05, 0.2, -0.06);
+        assert_eq!(
+            classify(&object(&blob, group::LAND, heap), 10.0, &p),
+            ChangeClass::SpoilHeap
+        );
+        // Not when it greened (regrowth) or stays dim (soil that dried).
+        for not_spoil in [
+            bare_ground(0.05, 0.2, 0.04),
+            bare_ground(0.05, 0.13, -0.06),
+            bare_ground(0.02, 0.2, -0.06),
+        ] {
+            assert_ne!(
+                classify(&object(&blob, group::LAND, not_spoil), 10.0, &p),
+                ChangeClass::SpoilHeap,
+                "{not_spoil:?}"
+            );
+        }
     }
 
     #[test]

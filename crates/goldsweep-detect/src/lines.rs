@@ -447,6 +447,24 @@ mod tests {
     }
 
     #[test]
+    fn only_the_ridge_of_a_track_with_mixed_pixels_beside_it_is_lit() {
+        // The track's own row changes by 2 σ, the mixed rows beside it by 1.2 σ.
+        let mut w = window(40, 40);
+        for c in 5..35 {
+            for (r, dz) in [(19, 1.2), (20, 2.0), (21, 1.2)] {
+                w.z[r * 40 + c].iter_mut().for_each(|v| *v += dz);
+            }
+        }
+        let lit = |r: usize| {
+            (10..30)
+                .filter(|&c| line_magnitude(&w, &UNIT, r, c, 2.5).is_some())
+                .count()
+        };
+        assert!(lit(20) >= 15, "{}", lit(20));
+        assert!(lit(19) + lit(21) <= 4, "{} {}", lit(19), lit(21));
+    }
+
+    #[test]
     fn one_strong_pixel_does_not_light_its_neighbours() {
         let mut w = window(20, 20);
         w.z[10 * 20 + 10] = [12.0; 6];

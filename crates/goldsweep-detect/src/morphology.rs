@@ -151,11 +151,13 @@ pub fn split_thin(
     let eroded = &mut scratch.eroded;
     eroded.clear();
     eroded.resize(rows * cols, false);
-    let is_land = |r: usize, c: usize| g[[r, c]] == group::LAND;
+    // Invalid pixels count as land around a land pixel: an object cut by a cloud or the
+    // scene's nodata is not a strip because of what hides the rest of it.
+    let land_or_hidden = |r: usize, c: usize| matches!(g[[r, c]], group::LAND | group::INVALID);
     for r in 1..rows.saturating_sub(1) {
         for c in 1..cols.saturating_sub(1) {
-            eroded[r * cols + c] =
-                (r - 1..=r + 1).all(|rr| (c - 1..=c + 1).all(|cc| is_land(rr, cc)));
+            eroded[r * cols + c] = g[[r, c]] == group::LAND
+                && (r - 1..=r + 1).all(|rr| (c - 1..=c + 1).all(|cc| land_or_hidden(rr, cc)));
         }
     }
     for r in 0..rows {
@@ -193,6 +195,31 @@ fn neighbour_sums(codes: &[u8], w: usize, r: usize, columns: &mut [u8], out: &mu
 mod tests {
     use super::*;
     use ndarray::{array, Array2};
+
+    #[test]
+    fn thin_strips_split_only_in_focus_and_not_because_of_a_mask() {
+        // A 4 × 4 block with a one-pixel track to the right, and a second block whose lower
+        // half a cloud hides, leaving a two-pixel-high strip of it.
+        let blocks = |r: usize, c: usize| match (r, c) {
+            (1..=4, 1..=4) | (2, 5..=11) | (7..=8, 1..=6) => group::LAND,
+            (9..=10, 1..=6) => group::INVALID,
+            _ => group::NONE,
+        };
+        let mut g = Array2::from_shape_fn((12, 12), |(r, c)| blocks(r, c));
+        split_thin(&mut CleanScratch::default(), g.view_mut(), None);
+        assert!((5..12).all(|c| g[[2, c]] == group::THIN));
+        assert!((7..=8).all(|r| (1..=6).all(|c| g[[r, c]] == group::LAND)));
+        // Outside the focus zones nothing is split.
+        let mut g = Array2::from_shape_fn((12, 12), |(r, c)| blocks(r, c));
+        let focus = Array2::from_shape_fn((12, 12), |(_, c)| c < 8);
+        split_thin(
+            &mut CleanScratch::default(),
+            g.view_mut(),
+            Some(focus.view()),
+        );
+        assert!((5..8).all(|c| g[[2, c]] == group::THIN));
+        assert!((8..12).all(|c| g[[2, c]] == group::LAND));
+    }
 
     #[test]
     fn keeps_one_pixel_lines_and_fills_holes() {
