@@ -106,7 +106,9 @@ pub struct SweepOptions {
     #[arg(long, value_name = "N", default_value_t = 0, env = "GOLDSWEEP_THREADS")]
     pub threads: usize,
     /// Distance (m) within which a change counts as near a mine. Within it of a closed mine or
-    /// illegal site (the focus zone) change is detected from 0.6× the scene threshold.
+    /// illegal site (the focus zone) change is detected from 0.6× the scene threshold, faint
+    /// tracks by their consistent change along a line, and tracks are split from the heaps they
+    /// run into.
     #[arg(long, value_name = "M", default_value_t = 300.0)]
     pub near: f64,
     /// Smallest change object kept (m²) away from the focus zones: the minimum mapping unit of

@@ -11,7 +11,10 @@
 //! - [`indices`] — NDVI, MNDWI/NDWI, BSI and the visible bare proxy.
 //! - [`evidence`] — per-pixel change magnitude, index deltas and change group (land / water).
 //! - [`shadow`] — shadow shifts: shade on one date, sunlight on the other (not land change).
-//! - [`morphology`] — 3 × 3 clean-up that keeps one-pixel tracks.
+//! - [`lines`] — line evidence: faint tracks in focus zones, found by their consistent change
+//!   along a line against its flanks.
+//! - [`morphology`] — 3 × 3 clean-up that keeps one-pixel tracks, and the split of thin strips
+//!   from the wider change they run out of (focus zones).
 //! - [`label`] — 8-connected fragments with mergeable [`object_stats::ObjectStats`].
 //! - [`classify`] — rule-based [`ChangeClass`] per object.
 //! - [`threshold`] — Otsu and robust statistics.

@@ -3,7 +3,9 @@
 //! `at_illegal_site`, `inside_closed_mine` or `near_closed_mine`. There the detector lowers its
 //! change threshold to [`SceneFit::focus_threshold`](goldsweep_detect::normalise::SceneFit):
 //! re-entry into a closed mine starts small (a track, a cleared patch, a first heap), and the
-//! catalogue says where to look for it.
+//! catalogue says where to look for it. There too faint tracks are found by their line
+//! evidence ([`goldsweep_detect::lines`]) and strips under three pixels wide become objects of
+//! their own ([`goldsweep_detect::morphology::split_thin`]).
 
 use geo::{BoundingRect, Geometry, Point, Rect};
 use goldsweep_catalogue::{Catalogue, CrsTransform, MineStatus, Relatable};

@@ -6,7 +6,8 @@
 //!           ──► fit_pass (stratified sample: normalisation + threshold)
 //!           ──► detect_pass (tiles in parallel: focus mask → evidence → clean-up → fragments;
 //!               the focus mask, from the catalogue's closed mines and illegal sites, lowers
-//!               the change threshold there — see [`focus`])
+//!               the change threshold there, adds the line evidence of faint tracks and
+//!               splits thin strips into objects of their own — see [`focus`])
 //!           ──► seam_stitch (union-find across tile seams → objects)
 //!           ──► candidates (shadow shifts dropped, MMU — smaller at closed mines and illegal
 //!               sites —, class, outline, catalogue relation, score, rank, id)
