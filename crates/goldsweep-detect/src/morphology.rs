@@ -5,7 +5,8 @@
 //! clean-up steps one more each and the split of thin strips ([`split_thin`]) two more, so a
 //! tile needs a halo of [`HALO`] pixels for its core to come out exactly as in a whole-scene
 //! run.
-//! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter.
+//! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter
+//! ([`split_thin`] sets them apart instead).
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
