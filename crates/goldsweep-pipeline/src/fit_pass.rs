@@ -89,18 +89,18 @@ fn sample_axis(len: usize, block: usize) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// The pixels valid in both dates of all windows, per band, in window and row-major order.
-fn pool_valid_pixels(tiles: &[TileData], nb: usize) -> PixelSample {
+/// The pixels valid in both dates of all windows (`valid`: each window's row-major validity),
+/// per band, in window and row-major order.
+fn pool_valid_pixels(tiles: &[TileData], valid: &[Vec<bool>], nb: usize) -> PixelSample {
     let mut sample = PixelSample::new(nb);
-    for tile in tiles {
-        let valid: Vec<bool> = tile.valid.iter().copied().collect();
+    for (tile, valid) in tiles.iter().zip(valid) {
         let dates = [
             (&tile.before, &mut sample.before),
             (&tile.after, &mut sample.after),
         ];
         for (stack, pooled) in dates {
             for (band, out) in stack.outer_iter().zip(pooled.iter_mut()).take(nb) {
-                let kept = band.iter().zip(&valid).filter(|(_, &ok)| ok);
+                let kept = band.iter().zip(valid).filter(|(_, &ok)| ok);
                 out.extend(kept.map(|(&v, _)| v));
             }
         }
@@ -147,7 +147,11 @@ pub fn fit_scene(
     } else {
         0
     };
-    let sample = pool_valid_pixels(&tiles, nb);
+    let valid: Vec<Vec<bool>> = tiles
+        .iter()
+        .map(|t| t.valid.iter().copied().collect())
+        .collect();
+    let sample = pool_valid_pixels(&tiles, &valid, nb);
     if sample.len() < 100 {
         return Err(SweepError::NoValidPixels {
             before: pair.before().path().to_path_buf(),
@@ -167,10 +171,6 @@ pub fn fit_scene(
                 .filter(|v| !v.is_nan())
                 .collect::<Vec<_>>()
         })
-        .collect();
-    let valid: Vec<Vec<bool>> = tiles
-        .iter()
-        .map(|t| t.valid.iter().copied().collect())
         .collect();
     let differences: Vec<TileDifference> = tiles
         .iter()

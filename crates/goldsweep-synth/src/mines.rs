@@ -58,78 +58,121 @@ pub struct Mine {
     pub plan: &'static [PlantKind],
 }
 
+/// One mine of a catalogue to build: what [`Mine`] holds but its place.
+#[derive(Debug, Clone, Copy)]
+pub struct RosterEntry {
+    /// Catalogue id.
+    pub id: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// Status.
+    pub status: MineStatus,
+    /// Nominal radius (m).
+    pub radius: f64,
+    /// What is planted there.
+    pub plan: &'static [PlantKind],
+}
+
+impl RosterEntry {
+    /// The mine at `polygon` around `center`; nothing is planted at a mine outside the scene.
+    pub fn place(&self, polygon: Polygon, center: Coord, in_scene: bool) -> Mine {
+        Mine {
+            id: self.id,
+            name: self.name,
+            status: self.status,
+            polygon,
+            center,
+            radius: self.radius,
+            in_scene,
+            plan: if in_scene { self.plan } else { &[] },
+        }
+    }
+}
+
 struct Entry {
-    id: &'static str,
-    name: &'static str,
-    status: MineStatus,
-    radius: f64,
-    plan: &'static [PlantKind],
+    mine: RosterEntry,
     force_outside: bool,
 }
 
 const ROSTER: [Entry; 8] = [
     Entry {
-        id: "SD-ZY-001",
-        name: "招远市玲珑镇某金矿（政策性关闭）",
-        status: MineStatus::PolicyClosed,
-        radius: 170.0,
-        plan: &[PlantKind::Heap, PlantKind::PondBesideHeap, PlantKind::Track],
+        mine: RosterEntry {
+            id: "SD-ZY-001",
+            name: "招远市玲珑镇某金矿（政策性关闭）",
+            status: MineStatus::PolicyClosed,
+            radius: 170.0,
+            plan: &[PlantKind::Heap, PlantKind::PondBesideHeap, PlantKind::Track],
+        },
         force_outside: false,
     },
     Entry {
-        id: "SD-ZY-002",
-        name: "招远市阜山镇某金矿（自然保护区退出）",
-        status: MineStatus::ProtectedAreaExit,
-        radius: 150.0,
-        plan: &[PlantKind::Clearing, PlantKind::SmallHeap],
+        mine: RosterEntry {
+            id: "SD-ZY-002",
+            name: "招远市阜山镇某金矿（自然保护区退出）",
+            status: MineStatus::ProtectedAreaExit,
+            radius: 150.0,
+            plan: &[PlantKind::Clearing, PlantKind::SmallHeap],
+        },
         force_outside: false,
     },
     Entry {
-        id: "SD-ZY-003",
-        name: "招远市金岭镇某金矿（已关闭）",
-        status: MineStatus::Closed,
-        radius: 140.0,
-        plan: &[PlantKind::Heap, PlantKind::PondBesideHeap],
+        mine: RosterEntry {
+            id: "SD-ZY-003",
+            name: "招远市金岭镇某金矿（已关闭）",
+            status: MineStatus::Closed,
+            radius: 140.0,
+            plan: &[PlantKind::Heap, PlantKind::PondBesideHeap],
+        },
         force_outside: false,
     },
     Entry {
-        id: "SD-ZY-004",
-        name: "招远市毕郭镇某非法采金点（已取缔）",
-        status: MineStatus::IllegalSite,
-        radius: 70.0,
-        plan: &[PlantKind::Pond],
+        mine: RosterEntry {
+            id: "SD-ZY-004",
+            name: "招远市毕郭镇某非法采金点（已取缔）",
+            status: MineStatus::IllegalSite,
+            radius: 70.0,
+            plan: &[PlantKind::Pond],
+        },
         force_outside: false,
     },
     Entry {
-        id: "SD-ZY-005",
-        name: "招远市大秦家街道某金矿（在产）",
-        status: MineStatus::Active,
-        radius: 280.0,
-        plan: &[PlantKind::ActiveGrowth],
+        mine: RosterEntry {
+            id: "SD-ZY-005",
+            name: "招远市大秦家街道某金矿（在产）",
+            status: MineStatus::Active,
+            radius: 280.0,
+            plan: &[PlantKind::ActiveGrowth],
+        },
         force_outside: false,
     },
     Entry {
-        id: "SD-ZY-006",
-        name: "招远市夏甸镇某金矿（已关闭）",
-        status: MineStatus::Closed,
-        radius: 130.0,
-        plan: &[],
+        mine: RosterEntry {
+            id: "SD-ZY-006",
+            name: "招远市夏甸镇某金矿（已关闭）",
+            status: MineStatus::Closed,
+            radius: 130.0,
+            plan: &[],
+        },
         force_outside: false,
     },
     Entry {
-        id: "SD-ZY-007",
-        name: "招远市辛庄镇某金矿（政策性关闭）",
-        status: MineStatus::PolicyClosed,
-        radius: 150.0,
-        plan: &[PlantKind::Clearing, PlantKind::Track],
+        mine: RosterEntry {
+            id: "SD-ZY-007",
+            name: "招远市辛庄镇某金矿（政策性关闭）",
+            status: MineStatus::PolicyClosed,
+            radius: 150.0,
+            plan: &[PlantKind::Clearing, PlantKind::Track],
+        },
         force_outside: false,
     },
     Entry {
-        id: "SD-ZY-008",
-        name: "招远市张星镇某金矿（已关闭）",
-        status: MineStatus::Closed,
-        radius: 160.0,
-        plan: &[],
+        mine: RosterEntry {
+            id: "SD-ZY-008",
+            name: "招远市张星镇某金矿（已关闭）",
+            status: MineStatus::Closed,
+            radius: 160.0,
+            plan: &[],
+        },
         force_outside: true,
     },
 ];
@@ -147,9 +190,9 @@ pub fn place_mines<R: Rng>(rng: &mut R, grid: &SceneGrid, infra: &Infrastructure
     let mut mines: Vec<Mine> = Vec::new();
     let mut outside = 0usize;
     for &k in PLACEMENT_ORDER.iter() {
-        let e = &ROSTER[k];
+        let (e, force_outside) = (&ROSTER[k].mine, ROSTER[k].force_outside);
         let mut placed = None;
-        if !e.force_outside {
+        if !force_outside {
             for _ in 0..ATTEMPTS {
                 let r = e.radius;
                 let c = grid.local(
@@ -174,16 +217,7 @@ pub fn place_mines<R: Rng>(rng: &mut R, grid: &SceneGrid, infra: &Infrastructure
                 (c, blob(rng, c, e.radius, 0.18, 9), false)
             }
         };
-        mines.push(Mine {
-            id: e.id,
-            name: e.name,
-            status: e.status,
-            polygon,
-            center,
-            radius: e.radius,
-            in_scene,
-            plan: if in_scene { e.plan } else { &[] },
-        });
+        mines.push(e.place(polygon, center, in_scene));
     }
     mines.sort_by_key(|m| m.id);
     mines
@@ -193,7 +227,7 @@ fn acceptable(
     poly: &Polygon,
     c: Coord,
     r: f64,
-    e: &Entry,
+    e: &RosterEntry,
     grid: &SceneGrid,
     infra: &Infrastructure,
     mines: &[Mine],

@@ -34,7 +34,7 @@ use crate::error::SynthError;
 use crate::footprints::Footprints;
 use crate::grid::SceneGrid;
 use crate::layout::{masked_fraction, place_cloud};
-use crate::mines::{Mine, MineStatus, PlantKind};
+use crate::mines::{Mine, MineStatus, PlantKind, RosterEntry};
 use crate::noise::{gaussian, Fbm};
 use crate::options::{SynthSummary, MAX_SIZE, MIN_SIZE};
 use crate::placement::Site;
@@ -62,20 +62,6 @@ const CLOUD_DRAWS: usize = 12;
 const CANDIDATES: usize = 80;
 /// `county` written in the catalogue of a planted folder.
 const COUNTY: &str = "planted test area";
-
-/// One entry of the planted catalogue.
-pub struct RosterEntry {
-    /// Catalogue id.
-    pub id: &'static str,
-    /// Name.
-    pub name: &'static str,
-    /// Status.
-    pub status: MineStatus,
-    /// Nominal radius (m).
-    pub radius: f64,
-    /// What is planted there.
-    pub plan: &'static [PlantKind],
-}
 
 const CLOSED_PLAN: &[PlantKind] = &[
     PlantKind::Heap,
@@ -390,16 +376,7 @@ fn place_mine<R: Rng>(
             best = Some((score, c, poly));
         }
     }
-    best.map(|(_, center, polygon)| Mine {
-        id: e.id,
-        name: e.name,
-        status: e.status,
-        polygon,
-        center,
-        radius: e.radius,
-        in_scene: true,
-        plan: e.plan,
-    })
+    best.map(|(_, center, polygon)| e.place(polygon, center, true))
 }
 
 fn place_lattice<R: Rng>(
