@@ -67,6 +67,10 @@ pub struct ClassParams {
     /// Mean visible reflectance of the after date that fresh spoil reaches: crushed rock,
     /// waste rock and tailings are bright, topsoil and stubble are not.
     pub spoil_visible: f32,
+    /// Mean visible reflectance of the after date over an object's most changed pixels
+    /// ([`ObjectStats::core_visible`]) that marks a heap's core, when the object's means are
+    /// diluted by the rim around a small heap.
+    pub spoil_core_visible: f32,
     /// Widest object (metres) that can be a track.
     pub track_max_width_m: f64,
     /// Shortest track (metres).
@@ -97,6 +101,7 @@ impl Default for ClassParams {
             bare_after: 0.0,
             brightening: 0.07,
             spoil_visible: 0.12,
+            spoil_core_visible: 0.18,
             track_max_width_m: 25.0,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
@@ -140,6 +145,15 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
     // it, so its bare index may stay below that of bare ground: a strong rise of it is enough.
     let bare = turned_bare || e.d_bare >= p.strong_bare_gain;
     if bare && e.d_bright >= p.brightening && e.visible_after >= p.spoil_visible {
+        return ChangeClass::SpoilHeap;
+    }
+    // A small heap is found as a larger object — the smoothing and the mixed pixels around
+    // it —, and that rim dilutes its mean brightening and brightness; its core stays as bright
+    // as any heap's, and cleared topsoil has no such core.
+    if cover_lost
+        && e.d_bright >= p.bare_brightening
+        && stats.core_visible() >= p.spoil_core_visible
+    {
         return ChangeClass::SpoilHeap;
     }
     // Spoil tipped on ground already bare brightens it less, and its bare index may even fall
@@ -357,13 +371,49 @@ mod tests {
             classify(&object(&blob, 1, dark_clearing), 10.0, &p),
             ChangeClass::VegetationLoss
         );
-        // A weak rise of the bare index alone is not enough for spoil.
+        // A weak rise of the bare index alone is not enough for spoil (nor, with no bright
+        // core, for a small heap).
         let weak = Evidence {
             d_bare: 0.1,
+            visible_after: 0.15,
             ..mixed_heap
         };
         assert_eq!(
             classify(&object(&blob, 1, weak), 10.0, &p),
+            ChangeClass::VegetationLoss
+        );
+        // A small heap found with a rim twice its size: the means are diluted below the
+        // spoil thresholds, the core — the most changed pixels — is the heap.
+        let rim = Evidence {
+            magnitude: 3.0,
+            d_ndvi: -0.2,
+            d_bare: 0.1,
+            bare_after: -0.1,
+            d_bright: 0.02,
+            visible_after: 0.06,
+            ..SPOIL
+        };
+        let ring: Vec<_> = (0..5)
+            .flat_map(|r| (0..5).map(move |c| (r, c)))
+            .filter(|&(r, c)| !(1..4).contains(&r) || !(1..4).contains(&c))
+            .collect();
+        let core: Vec<_> = (1..4).flat_map(|r| (1..4).map(move |c| (r, c))).collect();
+        let with_rim = |centre: Evidence| {
+            let mut o = object(&core, 1, centre);
+            o.merge(&object(&ring, 1, rim));
+            o
+        };
+        let heap = with_rim(mixed_heap);
+        let e = heap.mean();
+        assert!(e.d_bright < p.brightening && e.visible_after < p.spoil_visible + 0.05);
+        assert_eq!(classify(&heap, 10.0, &p), ChangeClass::SpoilHeap);
+        // The same with a core of cleared topsoil is a clearing.
+        let topsoil = Evidence {
+            visible_after: 0.1,
+            ..mixed_heap
+        };
+        assert_eq!(
+            classify(&with_rim(topsoil), 10.0, &p),
             ChangeClass::VegetationLoss
         );
         // A strip three 10 m pixels wide is a track (a narrow track and its mixed pixels);

@@ -30,7 +30,15 @@ pub struct ObjectStats {
     /// Sum of the weights (magnitudes in micro-units).
     weight: i128,
     max_magnitude: i64,
+    /// `(magnitude, visible_after)` in micro-units of the object's [`CORE`] most changed
+    /// pixels, the most changed first (ties: the brighter first); `i64::MIN` marks an empty
+    /// slot. A total order, so merging keeps the same pixels in any order.
+    core: [(i64, i64); CORE],
 }
+
+/// Pixels that make up an object's core, its most changed pixels
+/// ([`ObjectStats::core_visible`]).
+pub const CORE: usize = 3;
 
 /// The evidence values of one pixel, accumulated as object means.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -120,6 +128,11 @@ impl ObjectStats {
             weighted,
             weight,
             max_magnitude: (ev.magnitude as f64 * MICRO).round() as i64,
+            core: {
+                let mut core = [(i64::MIN, i64::MIN); CORE];
+                core[0] = (sums[0], sums[7]);
+                core
+            },
         }
     }
 
@@ -144,11 +157,40 @@ impl ObjectStats {
         }
         self.weight += other.weight;
         self.max_magnitude = self.max_magnitude.max(other.max_magnitude);
+        // Both lists are sorted, highest first: keep the highest CORE of the two.
+        let (mut i, mut j) = (0, 0);
+        let mut merged = [(i64::MIN, i64::MIN); CORE];
+        for m in &mut merged {
+            if j >= CORE || (i < CORE && self.core[i] >= other.core[j]) {
+                *m = self.core[i];
+                i += 1;
+            } else {
+                *m = other.core[j];
+                j += 1;
+            }
+        }
+        self.core = merged;
     }
 
     /// Highest change magnitude of any pixel (for hysteresis: an object needs one strong pixel).
     pub fn max_magnitude(&self) -> f32 {
         (self.max_magnitude as f64 / MICRO) as f32
+    }
+
+    /// Mean visible reflectance of the after date over the object's core: its [`CORE`] most
+    /// changed pixels (all of them in a smaller object). A small spoil heap is found as a
+    /// larger object — the smoothed magnitude spreads past its edge, over mixed pixels and
+    /// the ground around it —, and that rim dilutes its mean brightness; its core is the
+    /// heap itself.
+    pub fn core_visible(&self) -> f32 {
+        let (sum, n) = self
+            .core
+            .iter()
+            .filter(|&&(magnitude, _)| magnitude != i64::MIN)
+            .fold((0i64, 0i64), |(sum, n), &(_, visible)| {
+                (sum + visible, n + 1)
+            });
+        (sum as f64 / n.max(1) as f64 / MICRO) as f32
     }
 
     /// The object's evidence: its mean change magnitude, and the index deltas and after-date
@@ -234,6 +276,7 @@ mod tests {
         let ev = |v: f32| Evidence {
             magnitude: v,
             d_ndvi: -v / 3.0,
+            visible_after: (v * 37.0) % 1.0,
             ..Evidence::default()
         };
         let px: Vec<ObjectStats> = (0..50)
@@ -244,6 +287,13 @@ mod tests {
         let mut rev = px[49].clone();
         px[..49].iter().rev().for_each(|p| rev.merge(p));
         assert_eq!(fwd, rev);
+        // Splits merged in another grouping give the same core too.
+        let mut halves = px[25].clone();
+        px[26..].iter().for_each(|p| halves.merge(p));
+        let mut first = px[0].clone();
+        px[1..25].iter().for_each(|p| first.merge(p));
+        halves.merge(&first);
+        assert_eq!(halves, fwd);
         assert!((fwd.mean().magnitude - (0.1 + 49.0 * 0.013 / 2.0)).abs() < 1e-5);
     }
 
@@ -263,5 +313,32 @@ mod tests {
             "magnitude is the plain mean"
         );
         assert!((e.d_bright - 0.10).abs() < 1e-6, "(9·0.12 + 3·0.04) / 12");
+    }
+
+    #[test]
+    fn core_is_the_most_changed_pixels() {
+        let ev = |magnitude: f32, visible_after: f32| Evidence {
+            magnitude,
+            visible_after,
+            ..Evidence::default()
+        };
+        // A heap of three bright, strongly changed pixels in a rim of seven dull ones, one of
+        // them a bright roof that did not change much.
+        let mut s = ObjectStats::pixel(1, 0, 0, ev(9.0, 0.24));
+        for c in 1..10 {
+            let e = match c {
+                4 => ev(8.0, 0.22),
+                5 => ev(8.5, 0.20),
+                7 => ev(3.0, 0.30),
+                _ => ev(3.0, 0.06),
+            };
+            s.merge(&ObjectStats::pixel(1, 0, c, e));
+        }
+        assert!(s.mean().visible_after < 0.17);
+        assert!((s.core_visible() - (0.24 + 0.22 + 0.20) / 3.0).abs() < 1e-6);
+        // An object of fewer pixels than the core: all of them.
+        let mut two = ObjectStats::pixel(1, 0, 0, ev(2.0, 0.2));
+        two.merge(&ObjectStats::pixel(1, 0, 1, ev(3.0, 0.1)));
+        assert!((two.core_visible() - 0.15).abs() < 1e-6);
     }
 }

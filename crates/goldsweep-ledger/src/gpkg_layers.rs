@@ -55,6 +55,7 @@ const CANDIDATE_FIELDS: &[(&str, OGRFieldType::Type)] = &[
     ("mndwi_after", OGRFieldType::OFTReal),
     ("d_brightness", OGRFieldType::OFTReal),
     ("visible_after", OGRFieldType::OFTReal),
+    ("core_visible", OGRFieldType::OFTReal),
     ("reason", OGRFieldType::OFTString),
 ];
 
@@ -85,6 +86,7 @@ fn candidate_values(c: &Candidate, site_id: Option<&str>) -> Vec<Val> {
         Val::Real(Some(e.water_after as f64)),
         Val::Real(Some(e.d_bright as f64)),
         Val::Real(Some(e.visible_after as f64)),
+        Val::Real(Some(c.core_visible as f64)),
         s(c.reason.clone()),
     ]
 }

@@ -169,6 +169,7 @@ pub(crate) mod tests {
             length_m: 20.0,
             width_m: 20.0,
             evidence: Evidence::default(),
+            core_visible: 0.0,
             relation: RelationKind::OutsideCatalogue,
             mine_id: None,
             mine_name: None,

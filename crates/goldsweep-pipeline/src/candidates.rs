@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::detect_pass::{Run, TileOutput};
 use crate::error::SweepError;
 use crate::footprint::{outline_to_crs, pixel_to_crs, runs_outline};
-use crate::score::{at_closed_or_illegal, score, tier, Context};
+use crate::score::{at_closed_or_illegal, proximity, score, tier, Context};
 use crate::seam_stitch::Stitched;
 use crate::site_context::{contexts, ContextParams, Placed};
 use crate::time_series::analyse;
@@ -37,6 +37,9 @@ pub struct Candidate {
     pub length_m: f64,
     pub width_m: f64,
     pub evidence: Evidence,
+    /// Mean visible reflectance of the after date over the object's brightest pixels
+    /// ([`goldsweep_detect::object_stats::ObjectStats::core_visible`]).
+    pub core_visible: f32,
     pub relation: RelationKind,
     pub mine_id: Option<String>,
     pub mine_name: Option<String>,
@@ -265,6 +268,7 @@ pub fn build_candidates(
                     length_m: shape.length * side,
                     width_m: shape.width * side,
                     evidence,
+                    core_visible: stats.core_visible(),
                     relation: relation.kind,
                     mine_id: mine.map(|m| m.id.clone()),
                     mine_name: mine.map(|m| m.name.clone()),
@@ -335,6 +339,7 @@ pub fn build_candidates(
         c.score = score(
             c.class,
             c.relation,
+            proximity(c.relation, c.distance_m, settings.near_m),
             &c.evidence,
             fit.magnitude_threshold,
             c.area_m2,

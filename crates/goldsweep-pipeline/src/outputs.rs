@@ -235,6 +235,7 @@ fn candidate_properties(c: &Candidate) -> serde_json::Map<String, Value> {
         "mndwi_after": round(e.water_after as f64, 4),
         "d_brightness": round(e.d_bright as f64, 4),
         "visible_after": round(e.visible_after as f64, 4),
+        "core_visible": round(c.core_visible as f64, 4),
         "reason": c.reason,
     });
     match v {

@@ -11,8 +11,8 @@
 //! | 0 | 0–0.25 | anything inside a licensed active mine |
 //!
 //! Within a tier, the score grows with the class's weight as mining evidence, how far the change
-//! magnitude exceeds the scene threshold, the object's area, whether the object is inside the
-//! mine rather than near it, and two bonuses that never cross into the next tier: a protected
+//! magnitude exceeds the scene threshold and the object's area, and falls with the distance from
+//! the mine (see [`proximity`]); then come bonuses that never cross into the next tier: a protected
 //! area (0.2 of the tier's range), a leach-site context — a pond beside a fresh heap or a
 //! heap beside a pond (0.1) —, and over a time series, change already seen at the previous date
 //! (0.1) and re-activation of bare ground that had grown over (0.3).
@@ -71,10 +71,29 @@ pub fn tier(class: ChangeClass, relation: RelationKind, context: Context) -> u8 
     }
 }
 
-/// The score in `[0, 1)`.
+/// The factor, in `[0.6, 1]`, by which the distance from the mine lowers a candidate's score
+/// within its tier: 1 inside a mine polygon or on an illegal site, falling linearly to 0.6 at
+/// `near_m`.
+///
+/// Change is everywhere in a working landscape, and the ring of ground between `d` and
+/// `d + Δd` from a mine grows with `d`: of two equally strong changes, the one farther out is
+/// more likely to be farming or building that merely happens to lie within `near_m`. Change
+/// outside every catalogue polygon has no distance and keeps 1 (its tier already says it).
+pub fn proximity(relation: RelationKind, distance_m: Option<f64>, near_m: f64) -> f64 {
+    use RelationKind::*;
+    match (relation, distance_m) {
+        (InsideClosedMine | InsideActiveMine | OutsideCatalogue, _) | (_, None) => 1.0,
+        (NearClosedMine | NearActiveMine | AtIllegalSite, Some(d)) => {
+            1.0 - 0.4 * (d / near_m.max(1.0)).clamp(0.0, 1.0)
+        }
+    }
+}
+
+/// The score in `[0, 1)`; `proximity` comes from [`proximity`].
 pub fn score(
     class: ChangeClass,
     relation: RelationKind,
+    proximity: f64,
     mean: &Evidence,
     magnitude_threshold: f32,
     area_m2: f64,
@@ -83,10 +102,6 @@ pub fn score(
     let excess = (mean.magnitude / magnitude_threshold.max(1e-6) - 1.0) as f64;
     let strength = 0.5 * (excess / 2.0).clamp(0.0, 1.0)
         + 0.5 * ((area_m2 / 100.0).max(1.0).log10() / 3.0).clamp(0.0, 1.0);
-    let proximity = match relation {
-        RelationKind::NearClosedMine | RelationKind::NearActiveMine => 0.9,
-        _ => 1.0,
-    };
     let bonus = if context.in_protected_area { 0.2 } else { 0.0 }
         + if context.leach_site { 0.1 } else { 0.0 }
         + if context.confirmed { 0.1 } else { 0.0 }
@@ -100,7 +115,38 @@ mod tests {
     use super::*;
 
     fn s(class: ChangeClass, rel: RelationKind, e: &Evidence, area: f64, ctx: Context) -> f64 {
-        score(class, rel, e, 2.0, area, ctx)
+        score(class, rel, 1.0, e, 2.0, area, ctx)
+    }
+
+    #[test]
+    fn distance_from_the_mine_lowers_the_score_within_the_tier() {
+        use RelationKind::*;
+        let e = Evidence {
+            magnitude: 4.0,
+            ..Evidence::default()
+        };
+        let heap = ChangeClass::SpoilHeap;
+        let at = |rel, d: Option<f64>| {
+            score(
+                heap,
+                rel,
+                proximity(rel, d, 300.0),
+                &e,
+                2.0,
+                2000.0,
+                Context::default(),
+            )
+        };
+        assert_eq!(proximity(InsideClosedMine, Some(0.0), 300.0), 1.0);
+        assert_eq!(proximity(NearClosedMine, Some(300.0), 300.0), 0.6);
+        assert_eq!(proximity(AtIllegalSite, None, 300.0), 1.0);
+        assert!(at(InsideClosedMine, Some(0.0)) > at(NearClosedMine, Some(50.0)));
+        assert!(at(NearClosedMine, Some(50.0)) > at(NearClosedMine, Some(250.0)));
+        assert!(at(AtIllegalSite, Some(20.0)) > at(AtIllegalSite, Some(280.0)));
+        // Never below the tier: the farthest near change still outranks mining evidence
+        // outside the catalogue.
+        assert!(at(NearClosedMine, Some(300.0)) > at(OutsideCatalogue, None));
+        assert!(at(NearClosedMine, Some(300.0)) >= 0.75);
     }
 
     #[test]
