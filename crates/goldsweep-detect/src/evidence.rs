@@ -4,7 +4,7 @@ use ndarray::{Array2, ArrayView2, ArrayView3, ArrayViewMut2};
 
 use crate::cloud::{screen, ScreenScratch};
 use crate::indices::{bsi, mndwi, ndvi, ndwi, visible_bare_index};
-use crate::lines::{line_magnitude, TileDifference};
+use crate::lines::{LineScratch, TileDifference};
 use crate::normalise::{BandFit, SceneFit};
 use crate::object_stats::Evidence;
 use crate::shadow::{shadow_shift, Reflectance};
@@ -73,6 +73,7 @@ pub struct EvidenceScratch {
     screen: ScreenScratch,
     /// The tile's validity, less the screened clouds.
     valid: Vec<bool>,
+    lines: LineScratch,
 }
 
 /// The change magnitude and group of every pixel of a window.
@@ -448,6 +449,7 @@ pub fn pixel_evidence<'a>(
         groups,
         screen: screen_scratch,
         valid,
+        lines,
     } = scratch;
     if params.cloud_screen {
         screen(screen_scratch, tile, bands, valid);
@@ -489,17 +491,17 @@ pub fn pixel_evidence<'a>(
             valid,
             fit: &fit.bands,
         };
-        for (i, (g, m)) in groups.iter_mut().zip(magnitude.iter_mut()).enumerate() {
-            if !focus[i] || *g != group::NONE {
-                continue;
-            }
-            let (r, c) = (i / cols, i % cols);
-            if let Some(line) =
-                line_magnitude(&difference, &fit.line_noise, r, c, fit.focus_threshold)
-            {
-                *m = m.max(line);
-                *g = spectral.change_group(r, c, *m, params);
-            }
+        let wanted = |r: usize, c: usize| {
+            let i = r * cols + c;
+            focus[i] && groups[i] == group::NONE
+        };
+        for &(r, c, line) in
+            lines.magnitudes(&difference, &fit.line_noise, fit.focus_threshold, wanted)
+        {
+            let i = r * cols + c;
+            let m = &mut magnitude[i];
+            *m = m.max(line);
+            groups[i] = spectral.change_group(r, c, *m, params);
         }
     }
     PixelEvidence {

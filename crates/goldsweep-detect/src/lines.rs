@@ -22,8 +22,15 @@
 //! at least [`TAP_MIN`] σ along the contrast's direction, the pixel itself included. So one
 //! strong pixel (a heap's corner) lights up neither the pixels around it in every direction
 //! nor the unchanged lines whose flank it is: the line must be made of changed pixels.
+//!
+//! [`line_magnitude`] measures one pixel; [`LineScratch::magnitudes`] measures the pixels of a
+//! whole window with the same result bit for bit, from the line means and statistics of each
+//! direction computed once per pixel instead of once per line that reads them.
 
+use std::ops::Range;
 use std::sync::OnceLock;
+
+use ndarray::s;
 
 use crate::normalise::BandFit;
 use crate::threshold::robust_sigma;
@@ -94,6 +101,13 @@ pub trait NormalisedDifference {
     fn is_valid(&self, row: usize, col: usize) -> bool;
     /// `(gain · after + offset − before) / σ` of `band` at `(row, col)`.
     fn z(&self, band: usize, row: usize, col: usize) -> f32;
+    /// [`NormalisedDifference::z`] of `band` at `(row, col)` and the columns after it, one
+    /// per element of `out`.
+    fn z_row(&self, band: usize, row: usize, col: usize, out: &mut [f32]) {
+        for (i, v) in out.iter_mut().enumerate() {
+            *v = self.z(band, row, col + i);
+        }
+    }
 }
 
 /// A tile's normalised difference under a scene's band normalisation.
@@ -123,6 +137,24 @@ impl NormalisedDifference for TileDifference<'_> {
             self.tile.after[[band, row, col]],
         );
         (f.gain * a + f.offset - b) / f.sigma
+    }
+    fn z_row(&self, band: usize, row: usize, col: usize, out: &mut [f32]) {
+        let f = &self.fit[band];
+        let cols = col..col + out.len();
+        let before = self.tile.before.slice(s![band, row, cols.clone()]);
+        let after = self.tile.after.slice(s![band, row, cols]);
+        match (before.as_slice(), after.as_slice()) {
+            (Some(before), Some(after)) => {
+                for ((v, &b), &a) in out.iter_mut().zip(before).zip(after) {
+                    *v = (f.gain * a + f.offset - b) / f.sigma;
+                }
+            }
+            _ => {
+                for ((v, &b), &a) in out.iter_mut().zip(before).zip(after) {
+                    *v = (f.gain * a + f.offset - b) / f.sigma;
+                }
+            }
+        }
     }
 }
 
@@ -189,22 +221,35 @@ impl Line {
         let (f, fa) = dir.flank;
         let (s1, n1, _) = gather(d, (at.0 + f, at.1 + fa), &dir.taps, nb, None);
         let (s2, n2, _) = gather(d, (at.0 - f, at.1 - fa), &dir.taps, nb, None);
+        let mean = |s: &[f32; MAX_BANDS], n: usize| -> [f32; MAX_BANDS] {
+            std::array::from_fn(|b| if b < nb { s[b] / n as f32 } else { 0.0 })
+        };
+        let means = [mean(&sum, n), mean(&s1, n1), mean(&s2, n2)];
+        Line::from_means(noise, nb, z, centre, means, [n, n1, n2])
+    }
+
+    /// The line whose valid taps have `z` (the first `n`, the centre at `centre`), from the
+    /// mean `z` of the line and of its two flanks and how many taps each had; `None` when the
+    /// line lacks more than one tap or its flanks half of theirs.
+    fn from_means(
+        noise: &[f32],
+        nb: usize,
+        z: [[f32; MAX_BANDS]; LINE_TAPS],
+        centre: usize,
+        [mean, m1, m2]: [[f32; MAX_BANDS]; 3],
+        [n, n1, n2]: [usize; 3],
+    ) -> Option<Line> {
         if n + 1 < LINE_TAPS || n1 + n2 < LINE_TAPS {
             return None;
         }
         // The flanks' mean, each flank weighing the same when both are there.
         let flank_mean = |b: usize| match (n1, n2) {
-            (0, _) => s2[b] / n2 as f32,
-            (_, 0) => s1[b] / n1 as f32,
-            _ => 0.5 * (s1[b] / n1 as f32 + s2[b] / n2 as f32),
+            (0, _) => m2[b],
+            (_, 0) => m1[b],
+            _ => 0.5 * (m1[b] + m2[b]),
         };
-        let contrast: [f32; MAX_BANDS] = std::array::from_fn(|b| {
-            if b < nb {
-                sum[b] / n as f32 - flank_mean(b)
-            } else {
-                0.0
-            }
-        });
+        let contrast: [f32; MAX_BANDS] =
+            std::array::from_fn(|b| if b < nb { mean[b] - flank_mean(b) } else { 0.0 });
         let stat = n as f32
             * contrast[..nb]
                 .iter()
@@ -289,6 +334,380 @@ pub fn line_magnitude(
         }
     }
     best.map(f32::sqrt)
+}
+
+/// Rows of a window whose line statistics [`LineScratch::magnitudes`] computes together.
+const STRIP: usize = 64;
+/// Margin of a strip's line statistics around its pixels: the parallel lines of the ridge test.
+const STAT_MARGIN: usize = 1;
+/// Margin of its line means: the flanks of those lines.
+const MEAN_MARGIN: usize = STAT_MARGIN + FLANK_GAP;
+/// Margin of its `z`: the taps of those flanks.
+const Z_MARGIN: usize = MEAN_MARGIN + LINE_HALF;
+/// A strip is measured pixel by pixel ([`line_magnitude`]) when it has fewer wanted pixels
+/// than its area (with margins) over this: computing its planes would cost more.
+const PLANE_BREAK_EVEN: usize = 32;
+
+/// Working memory of [`LineScratch::magnitudes`], reused from tile to tile (one per worker).
+///
+/// It computes what [`line_magnitude`] computes for many pixels at once, strip of rows by
+/// strip, each strip over the columns of its wanted pixels: `z` once per pixel, then for each
+/// direction the mean `z` of the line centred on every pixel (so a flank's mean is the line
+/// mean of the pixel [`FLANK_GAP`] across) and the line statistic of every pixel (so the
+/// parallel lines of the ridge test are the statistic of the pixels beside). Sums run over the
+/// taps in the same order, an invalid or outside tap adding zero instead of being left out, so
+/// the results are those of [`line_magnitude`] bit for bit.
+#[derive(Debug, Clone, Default)]
+pub struct LineScratch {
+    /// Per band, `z` of the strip and its [`Z_MARGIN`] (zero where not valid).
+    z: Vec<f32>,
+    /// Validity of the same pixels (false outside the window).
+    valid: Vec<bool>,
+    /// Per band, the line mean of one direction centred on the strip and its [`MEAN_MARGIN`].
+    mean: Vec<f32>,
+    /// Valid taps of those lines.
+    count: Vec<u8>,
+    /// The line statistic of the strip and its [`STAT_MARGIN`]; −∞ for no line.
+    stat: Vec<f32>,
+    /// Per pixel of a row of `stat`, whether it takes the second flank's mean (when the first
+    /// has no taps) and whether the mean of both.
+    masks: Vec<(u32, u32)>,
+    /// The strip's wanted valid pixels, row-major, and the best statistic of each so far.
+    pixels: Vec<(usize, usize)>,
+    best: Vec<f32>,
+    found: Vec<(usize, usize, f32)>,
+}
+
+/// `a` where `mask` is all ones, `b` where it is zero, bit for bit.
+#[inline]
+fn select(mask: u32, a: f32, b: f32) -> f32 {
+    f32::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
+}
+
+/// Rows and columns of a strip's planes (its pixels and a margin).
+#[derive(Debug, Clone, Copy)]
+struct Plane {
+    rows: usize,
+    cols: usize,
+}
+
+impl Plane {
+    fn around(rows: &Range<usize>, cols: &Range<usize>, margin: usize) -> Plane {
+        Plane {
+            rows: rows.len() + 2 * margin,
+            cols: cols.len() + 2 * margin,
+        }
+    }
+    fn len(self) -> usize {
+        self.rows * self.cols
+    }
+}
+
+impl LineScratch {
+    /// [`line_magnitude`] of every valid pixel of the window for which `wanted(row, col)`,
+    /// where it is `Some`: `(row, col, magnitude)`, row-major.
+    pub fn magnitudes(
+        &mut self,
+        d: &impl NormalisedDifference,
+        noise: &[f32],
+        min: f32,
+        wanted: impl Fn(usize, usize) -> bool,
+    ) -> &[(usize, usize, f32)] {
+        self.measure(d, noise, min, wanted, PLANE_BREAK_EVEN);
+        &self.found
+    }
+
+    fn measure(
+        &mut self,
+        d: &impl NormalisedDifference,
+        noise: &[f32],
+        min: f32,
+        wanted: impl Fn(usize, usize) -> bool,
+        break_even: usize,
+    ) {
+        self.found.clear();
+        let nb = d.bands().min(MAX_BANDS);
+        if nb == 0 || noise.len() < nb {
+            return;
+        }
+        let (rows, cols) = d.shape();
+        for top in (0..rows).step_by(STRIP) {
+            self.pixels.clear();
+            let (mut first, mut last) = (usize::MAX, 0);
+            for r in top..(top + STRIP).min(rows) {
+                for c in 0..cols {
+                    if wanted(r, c) && d.is_valid(r, c) {
+                        self.pixels.push((r, c));
+                        first = first.min(c);
+                        last = last.max(c);
+                    }
+                }
+            }
+            let (Some(&(top, _)), Some(&(bottom, _))) = (self.pixels.first(), self.pixels.last())
+            else {
+                continue;
+            };
+            let (strip_rows, strip_cols) = (top..bottom + 1, first..last + 1);
+            let area = Plane::around(&strip_rows, &strip_cols, Z_MARGIN).len();
+            if self.pixels.len().saturating_mul(break_even) < area {
+                for &(r, c) in &self.pixels {
+                    if let Some(m) = line_magnitude(d, noise, r, c, min) {
+                        self.found.push((r, c, m));
+                    }
+                }
+            } else {
+                self.strip(d, noise, nb, min, strip_rows, strip_cols);
+            }
+        }
+    }
+
+    /// Measures the strip's wanted pixels (`self.pixels`, within `rows` × `cols`).
+    fn strip(
+        &mut self,
+        d: &impl NormalisedDifference,
+        noise: &[f32],
+        nb: usize,
+        min: f32,
+        rows: Range<usize>,
+        cols: Range<usize>,
+    ) {
+        let (window_rows, window_cols) = d.shape();
+        let zp = Plane::around(&rows, &cols, Z_MARGIN);
+        let tp = Plane::around(&rows, &cols, STAT_MARGIN);
+        self.fill_z(d, nb, &rows, &cols, zp);
+        let min_stat = min * min;
+        self.best.clear();
+        self.best.resize(self.pixels.len(), f32::NEG_INFINITY);
+        for dir in directions() {
+            self.line_means(dir, nb, &rows, &cols);
+            self.line_stats(dir, noise, nb, &rows, &cols);
+            let (f, fa) = (dir.flank.0.signum(), dir.flank.1.signum());
+            for (k, &(r, c)) in self.pixels.iter().enumerate() {
+                let (i, j) = (r - rows.start + STAT_MARGIN, c - cols.start + STAT_MARGIN);
+                let stat = self.stat[i * tp.cols + j];
+                // −∞: no line. Otherwise as in `line_magnitude`.
+                if stat == f32::NEG_INFINITY || stat < min_stat || stat <= self.best[k] {
+                    continue;
+                }
+                let Some(line) = self.line_at(dir, noise, nb, &rows, &cols, (i, j)) else {
+                    continue;
+                };
+                debug_assert!(line.stat.to_bits() == stat.to_bits() || stat.is_nan());
+                if !line.is_consistent() {
+                    continue;
+                }
+                let (r, c) = (r as isize, c as isize);
+                let is_ridge = [(f, fa), (-f, -fa)].iter().all(|&(dr, dc)| {
+                    let (rr, cc) = (r + dr, c + dc);
+                    let inside = rr >= 0
+                        && cc >= 0
+                        && (rr as usize) < window_rows
+                        && (cc as usize) < window_cols;
+                    let beside = (i as isize + dr) as usize * tp.cols + (j as isize + dc) as usize;
+                    // Not valid there: −∞, never above.
+                    let above = self.stat[beside] > stat;
+                    !inside || !above
+                });
+                if is_ridge {
+                    self.best[k] = stat;
+                }
+            }
+        }
+        for (&(r, c), &best) in self.pixels.iter().zip(&self.best) {
+            if best != f32::NEG_INFINITY {
+                self.found.push((r, c, best.sqrt()));
+            }
+        }
+    }
+
+    /// `z` and validity of the strip's pixels and their [`Z_MARGIN`].
+    fn fill_z(
+        &mut self,
+        d: &impl NormalisedDifference,
+        nb: usize,
+        rows: &Range<usize>,
+        cols: &Range<usize>,
+        zp: Plane,
+    ) {
+        let (window_rows, window_cols) = d.shape();
+        self.z.clear();
+        self.z.resize(nb * zp.len(), 0.0);
+        self.valid.clear();
+        self.valid.resize(zp.len(), false);
+        // Columns of the plane inside the window.
+        let c0 = cols.start.saturating_sub(Z_MARGIN);
+        let c1 = (cols.end + Z_MARGIN).min(window_cols);
+        let j0 = c0 + Z_MARGIN - cols.start;
+        let r0 = rows.start.saturating_sub(Z_MARGIN);
+        let r1 = (rows.end + Z_MARGIN).min(window_rows);
+        for r in r0..r1 {
+            let i = r + Z_MARGIN - rows.start;
+            let at = i * zp.cols + j0;
+            let valid = &mut self.valid[at..at + (c1 - c0)];
+            for (v, c) in valid.iter_mut().zip(c0..c1) {
+                *v = d.is_valid(r, c);
+            }
+            for b in 0..nb {
+                let out = &mut self.z[b * zp.len() + at..][..c1 - c0];
+                d.z_row(b, r, c0, out);
+                for (z, &v) in out.iter_mut().zip(valid.iter()) {
+                    if !v {
+                        *z = 0.0;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean `z` and valid taps of `dir`'s line centred on each pixel of the strip and its
+    /// [`MEAN_MARGIN`], summed over the taps in their order.
+    fn line_means(&mut self, dir: &Direction, nb: usize, rows: &Range<usize>, cols: &Range<usize>) {
+        let zp = Plane::around(rows, cols, Z_MARGIN);
+        let mp = Plane::around(rows, cols, MEAN_MARGIN);
+        let shift = (Z_MARGIN - MEAN_MARGIN) as isize;
+        // Where each tap of the first line is in the `z` plane.
+        let taps = dir
+            .taps
+            .map(|(dr, dc)| ((shift + dr) * zp.cols as isize + shift + dc) as usize);
+        self.count.clear();
+        self.count.resize(mp.len(), 0);
+        self.mean.clear();
+        self.mean.resize(nb * mp.len(), 0.0);
+        for i in 0..mp.rows {
+            let count = &mut self.count[i * mp.cols..][..mp.cols];
+            for &t in &taps {
+                let valid = &self.valid[i * zp.cols + t..][..mp.cols];
+                for (n, &v) in count.iter_mut().zip(valid) {
+                    *n += u8::from(v);
+                }
+            }
+        }
+        for b in 0..nb {
+            let z = &self.z[b * zp.len()..][..zp.len()];
+            let mean = &mut self.mean[b * mp.len()..][..mp.len()];
+            for i in 0..mp.rows {
+                let sum = &mut mean[i * mp.cols..][..mp.cols];
+                for &t in &taps {
+                    let z = &z[i * zp.cols + t..][..mp.cols];
+                    for (s, &v) in sum.iter_mut().zip(z) {
+                        *s += v;
+                    }
+                }
+                let count = &self.count[i * mp.cols..][..mp.cols];
+                for (s, &n) in sum.iter_mut().zip(count) {
+                    *s /= n as f32;
+                }
+            }
+        }
+    }
+
+    /// `dir`'s line statistic of each pixel of the strip and its [`STAT_MARGIN`]; −∞ where
+    /// the pixel is not valid or its line or flanks lack taps. The arithmetic of
+    /// [`Line::from_means`].
+    fn line_stats(
+        &mut self,
+        dir: &Direction,
+        noise: &[f32],
+        nb: usize,
+        rows: &Range<usize>,
+        cols: &Range<usize>,
+    ) {
+        let zp = Plane::around(rows, cols, Z_MARGIN);
+        let mp = Plane::around(rows, cols, MEAN_MARGIN);
+        let tp = Plane::around(rows, cols, STAT_MARGIN);
+        let shift = (MEAN_MARGIN - STAT_MARGIN) as isize;
+        let (f, fa) = dir.flank;
+        let at = |dr: isize, dc: isize| ((shift + dr) * mp.cols as isize + shift + dc) as usize;
+        let (on, flank1, flank2) = (at(0, 0), at(f, fa), at(-f, -fa));
+        self.stat.clear();
+        self.stat.resize(tp.len(), 0.0);
+        let centre = Z_MARGIN - STAT_MARGIN;
+        for i in 0..tp.rows {
+            let out = &mut self.stat[i * tp.cols..][..tp.cols];
+            let row = i * mp.cols;
+            let n = &self.count[row + on..][..tp.cols];
+            let n1 = &self.count[row + flank1..][..tp.cols];
+            let n2 = &self.count[row + flank2..][..tp.cols];
+            // Which flank mean each pixel takes, as bit masks: the loop over the pixels then
+            // has no branch, and the means are taken as they are, not recomputed.
+            self.masks.clear();
+            self.masks.extend(n1.iter().zip(n2).map(|(&n1, &n2)| {
+                let second = if n1 == 0 { u32::MAX } else { 0 };
+                let both = if n1 == 0 || n2 == 0 { 0 } else { u32::MAX };
+                (second, both)
+            }));
+            for (b, &noise) in noise.iter().enumerate().take(nb) {
+                let mean = &self.mean[b * mp.len() + row..];
+                let m = &mean[on..][..tp.cols];
+                let m1 = &mean[flank1..][..tp.cols];
+                let m2 = &mean[flank2..][..tp.cols];
+                let flanks = self.masks.iter().zip(m1.iter().zip(m2));
+                for ((out, &m), (&(second, both), (&m1, &m2))) in out.iter_mut().zip(m).zip(flanks)
+                {
+                    let one = select(second, m2, m1);
+                    let flank_mean = select(both, 0.5 * (m1 + m2), one);
+                    let contrast = m - flank_mean;
+                    *out += (contrast / noise) * (contrast / noise);
+                }
+            }
+            let valid = &self.valid[(i + centre) * zp.cols + centre..][..tp.cols];
+            let counts = n.iter().zip(n1.iter().zip(n2));
+            for ((out, &valid), (&n, (&n1, &n2))) in out.iter_mut().zip(valid).zip(counts) {
+                let is_line = valid & (n + 1 >= LINE_TAPS as u8) & (n1 + n2 >= LINE_TAPS as u8);
+                let stat = n as f32 * *out / nb as f32;
+                *out = if is_line { stat } else { f32::NEG_INFINITY };
+            }
+        }
+    }
+
+    /// The line of `dir` centred on `(i, j)` of the statistic plane, from the planes.
+    fn line_at(
+        &self,
+        dir: &Direction,
+        noise: &[f32],
+        nb: usize,
+        rows: &Range<usize>,
+        cols: &Range<usize>,
+        (i, j): (usize, usize),
+    ) -> Option<Line> {
+        let zp = Plane::around(rows, cols, Z_MARGIN);
+        let mp = Plane::around(rows, cols, MEAN_MARGIN);
+        let mut z = [[0.0_f32; MAX_BANDS]; LINE_TAPS];
+        let (mut n, mut centre) = (0, None);
+        let shift = (Z_MARGIN - STAT_MARGIN) as isize;
+        for (t, &(dr, dc)) in dir.taps.iter().enumerate() {
+            let at =
+                (i as isize + shift + dr) as usize * zp.cols + (j as isize + shift + dc) as usize;
+            if !self.valid[at] {
+                continue;
+            }
+            if t == LINE_HALF {
+                centre = Some(n);
+            }
+            for (b, v) in z[n].iter_mut().enumerate().take(nb) {
+                *v = self.z[b * zp.len() + at];
+            }
+            n += 1;
+        }
+        let shift = (MEAN_MARGIN - STAT_MARGIN) as isize;
+        let (f, fa) = dir.flank;
+        let at = |dr: isize, dc: isize| {
+            (i as isize + shift + dr) as usize * mp.cols + (j as isize + shift + dc) as usize
+        };
+        let at = [at(0, 0), at(f, fa), at(-f, -fa)];
+        let means = at.map(|at| {
+            std::array::from_fn(|b| {
+                if b < nb {
+                    self.mean[b * mp.len() + at]
+                } else {
+                    0.0
+                }
+            })
+        });
+        let counts = at.map(|at| self.count[at] as usize);
+        debug_assert_eq!(counts[0], n);
+        Line::from_means(noise, nb, z, centre?, means, counts)
+    }
 }
 
 /// Each band's line noise (see the module docs), from the horizontal and vertical lines of
@@ -506,5 +925,98 @@ mod tests {
         w.valid[20 * 40 + 21] = false;
         assert!(line_magnitude(&w, &UNIT, 20, 20, 2.5).is_some());
         assert_eq!(line_magnitude(&w, &UNIT, 20, 21, 2.5), None);
+    }
+
+    /// A window seen with its first `bands` bands only.
+    struct FirstBands<'a>(&'a Window, usize);
+
+    impl NormalisedDifference for FirstBands<'_> {
+        fn shape(&self) -> (usize, usize) {
+            self.0.shape()
+        }
+        fn bands(&self) -> usize {
+            self.1
+        }
+        fn is_valid(&self, row: usize, col: usize) -> bool {
+            self.0.is_valid(row, col)
+        }
+        fn z(&self, band: usize, row: usize, col: usize) -> f32 {
+            self.0.z(band, row, col)
+        }
+    }
+
+    #[test]
+    fn the_planes_of_a_strip_give_the_magnitudes_of_single_pixels_bit_for_bit() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut scratch = LineScratch::default();
+        let mut lit = 0;
+        for (rows, cols) in [(40, 40), (70, 90), (150, 60), (9, 130), (5, 5), (66, 3)] {
+            let mut w = window(rows, cols);
+            // Tracks along a row, a column and two diagonals, with mixed pixels beside.
+            let r = rows / 2;
+            for c in 0..cols {
+                for (rr, dz) in [(r, 2.0), (r + 1, 1.1)] {
+                    if rr < rows {
+                        w.z[rr * cols + c].iter_mut().for_each(|v| *v += dz);
+                    }
+                }
+                let rr = (c * 2 / 3 + 3) % rows;
+                w.z[rr * cols + c].iter_mut().for_each(|v| *v += 1.8);
+                let rr = (cols - c + 5) % rows;
+                w.z[rr * cols + c].iter_mut().for_each(|v| *v -= 1.6);
+            }
+            for r in 0..rows {
+                let c = (r * 3 + 1) % cols;
+                w.z[r * cols + c].iter_mut().for_each(|v| *v += 2.2);
+            }
+            // Invalid pixels: scattered, and a block.
+            for (i, v) in w.valid.iter_mut().enumerate() {
+                let (r, c) = (i / cols, i % cols);
+                *v = rng.random::<f32>() > 0.08 && !(r < rows / 4 && c < cols / 5);
+            }
+            // A few odd values in valid pixels.
+            for _ in 0..3 {
+                let i = rng.random_range(0..rows * cols);
+                w.z[i][rng.random_range(0..6)] = [f32::NAN, f32::INFINITY, -0.0][i % 3];
+            }
+            let wanted: Vec<bool> = (0..rows * cols)
+                .map(|_| rng.random::<f32>() < 0.7)
+                .collect();
+            let sparse: Vec<bool> = (0..rows * cols)
+                .map(|_| rng.random::<f32>() < 0.01)
+                .collect();
+            for nb in [6, 4, 1] {
+                let d = FirstBands(&w, nb);
+                for (noise, min) in [(UNIT, 2.5), ([1.3, 1.5, 1.25, 1.7, 1.4, 1.6], 1.0)] {
+                    for mask in [&wanted, &sparse] {
+                        let reference: Vec<(usize, usize, f32)> = (0..rows * cols)
+                            .filter(|&i| mask[i])
+                            .filter_map(|i| {
+                                let (r, c) = (i / cols, i % cols);
+                                line_magnitude(&d, &noise, r, c, min).map(|m| (r, c, m))
+                            })
+                            .collect();
+                        let bits = |found: &[(usize, usize, f32)]| {
+                            found
+                                .iter()
+                                .map(|&(r, c, m)| (r, c, m.to_bits()))
+                                .collect::<Vec<_>>()
+                        };
+                        let want = |r: usize, c: usize| mask[r * cols + c];
+                        for break_even in [0, PLANE_BREAK_EVEN, usize::MAX] {
+                            scratch.measure(&d, &noise, min, want, break_even);
+                            assert_eq!(
+                                bits(&scratch.found),
+                                bits(&reference),
+                                "{rows} × {cols}, {nb} bands, min {min}, break-even {break_even}"
+                            );
+                        }
+                        lit += reference.len();
+                    }
+                }
+            }
+        }
+        assert!(lit > 1000, "{lit}");
     }
 }
