@@ -40,6 +40,16 @@ fn features(path: &Path) -> Vec<(Value, Geometry)> {
         .collect()
 }
 
+/// The Tanzania time series' before and after of the planted runs, or `None` when the data is
+/// absent. The first date (2016-03-12) is half cloud-masked: the first clear one is the before.
+fn tanzania_pair() -> Option<(PathBuf, PathBuf)> {
+    let dir = shared_data_dir("s2-tanzania-timeseries")?;
+    Some((
+        dir.join("SEN2_20160710_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif"),
+        dir.join("SEN2_20190615_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif"),
+    ))
+}
+
 /// The scene pair's planted folder, sweep run and eval output.
 struct Planted {
     eval: Value,
@@ -210,15 +220,9 @@ fn plant_into_oscd_rennes_then_sweep_and_eval() {
 /// pixels — are as bright as any heap's, and they are `spoil_heap`.
 #[test]
 fn small_heaps_on_a_dark_background_are_spoil_by_their_core() {
-    let Some(dir) = shared_data_dir("s2-tanzania-timeseries") else {
+    let Some((before, after)) = tanzania_pair() else {
         return;
     };
-    let before = dir.join(
-        "SEN2_20160710_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif",
-    );
-    let after = dir.join(
-        "SEN2_20190615_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif",
-    );
     let tmp = tempfile::tempdir().unwrap();
     let p = plant_sweep_eval(&before, &after, &["--scale", "0.001"], 3, tmp.path());
     print_report("s2-tanzania", 3, &p);
@@ -264,11 +268,10 @@ fn focus_zones_find_weak_mining_change_at_closed_mines_in_a_high_threshold_scene
 
 #[test]
 fn plant_refuses_bad_input_with_exit_2() {
-    let Some(dir) = shared_data_dir("s2-tanzania-timeseries") else {
+    let Some((scene, _)) = tanzania_pair() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let scene = dir.join("SEN2_20160710_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif");
     let four = tmp.path().join("four_bands.tif");
     tool(
         "gdal_translate",
@@ -367,10 +370,7 @@ fn plant_report_all_real_scenes() {
             print_report(&format!("oscd/{city}"), seed, &p);
         }
     }
-    if let Some(dir) = shared_data_dir("s2-tanzania-timeseries") {
-        // The first date (2016-03-12) is half cloud-masked: the first clear one is the before.
-        let before = dir.join("SEN2_20160710_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif");
-        let after = dir.join("SEN2_20190615_lats77lone395_T37MEM_ORB049_utm37s_vmsk_mclds_topshad_rad_srefdem_stdsref.tif");
+    if let Some((before, after)) = tanzania_pair() {
         for seed in 1..=3 {
             let work = tmp.path().join(format!("tanzania_{seed}"));
             let p = plant_sweep_eval(&before, &after, &["--scale", "0.001"], seed, &work);
