@@ -196,11 +196,12 @@ fn plant_into_oscd_rennes_then_sweep_and_eval() {
     assert!(o["truth_mining"].as_u64().unwrap_or(0) >= 12, "{o}");
     // What a county team relies on, on a real background: every planted mining object found,
     // the licensed mine's activity below all of it, nothing under the masked cloud, no farm pond
-    // among the top k. (Rennes, seed 1: recall 1.0, class accuracy 1.0, precision@16 0.88.)
+    // among the top k. (Rennes, seed 1: recall 1.0, class accuracy 1.0, precision@16 0.94: the
+    // one real change in the top k is a strong bright bare field 205 m from a mine.)
     let number = |k: &str| o[k].as_f64().unwrap_or(f64::NAN);
     assert!(number("recall") >= 0.95, "{o}");
     assert!(number("class_accuracy") >= 0.9, "{o}");
-    assert!(number("precision_at_k") >= 0.75, "{o}");
+    assert!(number("precision_at_k") >= 0.9, "{o}");
     assert_field_guarantees(o);
 
     // Same inputs and seed → byte-identical files.

@@ -122,10 +122,31 @@ pub fn is_shadow_shift(stats: &ObjectStats, p: &ClassParams) -> bool {
     stats.group != group::WATER && stats.mean().shadow_shift >= p.shadow_shift_min
 }
 
+/// How firmly an object's evidence supports its class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Certainty {
+    /// The class's defining evidence, in full.
+    #[default]
+    Firm,
+    /// A weaker form of it only: a spoil heap recognised by its bright core alone, or on
+    /// ground that was bare already; a track on ground that was bare already (brightened, no
+    /// cover lost). Ground was laid bare or brightened, but that rock was tipped or a track
+    /// graded there is less certain — ploughed or harrowed fields, building sites and the
+    /// paths across them read the same way.
+    Tentative,
+}
+
 /// Classifies an object. `pixel_size_m` is the side of a pixel in metres.
 pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> ChangeClass {
+    judge(stats, pixel_size_m, p).0
+}
+
+/// Classifies an object and says how firmly its evidence supports the class (see
+/// [`classify`]).
+pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (ChangeClass, Certainty) {
+    use Certainty::{Firm, Tentative};
     if stats.group == group::WATER {
-        return ChangeClass::LeachPond;
+        return (ChangeClass::LeachPond, Firm);
     }
     let e = stats.mean();
     let vegetation_lost = e.d_ndvi <= p.ndvi_loss;
@@ -137,7 +158,10 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
     // Tracks are often narrower than a pixel: their pixels are mixtures that need not read as
     // bare, so the shape and the change of cover decide, not the after-date bare index.
     if (cover_lost || bare_brightened) && is_track_shaped(stats, pixel_size_m, p) {
-        return ChangeClass::AccessTrack;
+        return (
+            ChangeClass::AccessTrack,
+            if cover_lost { Firm } else { Tentative },
+        );
     }
     let turned_bare = e.bare_after >= p.bare_after && cover_lost;
     // Spoil: ground that turned bare and markedly, absolutely bright (fresh rock and tailings
@@ -145,7 +169,7 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
     // it, so its bare index may stay below that of bare ground: a strong rise of it is enough.
     let bare = turned_bare || e.d_bare >= p.strong_bare_gain;
     if bare && e.d_bright >= p.brightening && e.visible_after >= p.spoil_visible {
-        return ChangeClass::SpoilHeap;
+        return (ChangeClass::SpoilHeap, Firm);
     }
     // A small heap is found as a larger object — the smoothing and the mixed pixels around
     // it —, and that rim dilutes its mean brightening and brightness; its core stays as bright
@@ -154,18 +178,18 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
         && e.d_bright >= p.bare_brightening
         && stats.core_visible() >= p.spoil_core_visible
     {
-        return ChangeClass::SpoilHeap;
+        return (ChangeClass::SpoilHeap, Tentative);
     }
     // Spoil tipped on ground already bare brightens it less, and its bare index may even fall
     // (rock is flatter across the spectrum than red soil): it must be brighter still.
     // It does not green either: a brightening led by the near infrared is regrowth.
     if bare_brightened && e.visible_after >= p.spoil_on_bare_visible && e.d_ndvi < 0.0 {
-        return ChangeClass::SpoilHeap;
+        return (ChangeClass::SpoilHeap, Tentative);
     }
     if turned_bare || vegetation_lost {
-        return ChangeClass::VegetationLoss;
+        return (ChangeClass::VegetationLoss, Firm);
     }
-    ChangeClass::OtherChange
+    (ChangeClass::OtherChange, Firm)
 }
 
 /// Whether an object has the shape of a track: a [`group::THIN`] strip at least
@@ -238,13 +262,13 @@ mod tests {
     fn blob_is_spoil_and_line_is_track() {
         let blob: Vec<_> = (0..6).flat_map(|r| (0..6).map(move |c| (r, c))).collect();
         assert_eq!(
-            classify(&object(&blob, 1, SPOIL), 10.0, &ClassParams::default()),
-            ChangeClass::SpoilHeap
+            judge(&object(&blob, 1, SPOIL), 10.0, &ClassParams::default()),
+            (ChangeClass::SpoilHeap, Certainty::Firm)
         );
         let line: Vec<_> = (0..30).map(|c| (3, c)).collect();
         assert_eq!(
-            classify(&object(&line, 1, SPOIL), 10.0, &ClassParams::default()),
-            ChangeClass::AccessTrack
+            judge(&object(&line, 1, SPOIL), 10.0, &ClassParams::default()),
+            (ChangeClass::AccessTrack, Certainty::Firm)
         );
         // The same line at 1 m pixels is only 30 m long: not a track.
         assert_ne!(
@@ -307,7 +331,10 @@ mod tests {
             .collect();
         let graded = bare_ground(0.035, 0.14, 0.0);
         let strip = object(&wave, group::THIN, graded);
-        assert_eq!(classify(&strip, 10.0, &p), ChangeClass::AccessTrack);
+        assert_eq!(
+            judge(&strip, 10.0, &p),
+            (ChangeClass::AccessTrack, Certainty::Tentative)
+        );
         // The same pixels in a wider object's group are not a track (not elongated), and
         // a thin strip of ground that did not change cover or brighten is not one either.
         assert_ne!(
@@ -328,8 +355,8 @@ mod tests {
         let blob: Vec<_> = (0..5).flat_map(|r| (0..5).map(move |c| (r, c))).collect();
         let heap = bare_ground(0.05, 0.2, -0.06);
         assert_eq!(
-            classify(&object(&blob, group::LAND, heap), 10.0, &p),
-            ChangeClass::SpoilHeap
+            judge(&object(&blob, group::LAND, heap), 10.0, &p),
+            (ChangeClass::SpoilHeap, Certainty::Tentative)
         );
         // Not when it greened (regrowth) or stays dim (soil that dried).
         for not_spoil in [
@@ -357,8 +384,8 @@ mod tests {
         };
         let p = ClassParams::default();
         assert_eq!(
-            classify(&object(&blob, 1, mixed_heap), 10.0, &p),
-            ChangeClass::SpoilHeap
+            judge(&object(&blob, 1, mixed_heap), 10.0, &p),
+            (ChangeClass::SpoilHeap, Certainty::Firm)
         );
         // Cleared topsoil may brighten as much as spoil, but it stays dark in the visible.
         let dark_clearing = Evidence {
@@ -406,7 +433,10 @@ mod tests {
         let heap = with_rim(mixed_heap);
         let e = heap.mean();
         assert!(e.d_bright < p.brightening && e.visible_after < p.spoil_visible + 0.05);
-        assert_eq!(classify(&heap, 10.0, &p), ChangeClass::SpoilHeap);
+        assert_eq!(
+            judge(&heap, 10.0, &p),
+            (ChangeClass::SpoilHeap, Certainty::Tentative)
+        );
         // The same with a core of cleared topsoil is a clearing.
         let topsoil = Evidence {
             visible_after: 0.1,

@@ -11,6 +11,7 @@ use gdal::vector::{
     Feature, Geometry, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal,
 };
 use gdal::{Dataset, DriverManager};
+use goldsweep_detect::classify::Certainty;
 use goldsweep_detect::ChangeClass;
 use goldsweep_pipeline::Candidate;
 
@@ -37,6 +38,7 @@ const CANDIDATE_FIELDS: &[(&str, OGRFieldType::Type)] = &[
     ("score", OGRFieldType::OFTReal),
     ("tier", OGRFieldType::OFTInteger),
     ("class", OGRFieldType::OFTString),
+    ("tentative", OGRFieldType::OFTInteger),
     ("area_m2", OGRFieldType::OFTReal),
     ("area_mu", OGRFieldType::OFTReal),
     ("pixels", OGRFieldType::OFTInteger64),
@@ -68,6 +70,7 @@ fn candidate_values(c: &Candidate, site_id: Option<&str>) -> Vec<Val> {
         Val::Real(Some(c.score)),
         Val::Int(Some(c.tier as i64)),
         s(c.class.name()),
+        Val::Int(Some(i64::from(c.certainty == Certainty::Tentative))),
         Val::Real(Some(c.area_m2)),
         Val::Real(Some(c.area_mu())),
         Val::Int(i64::try_from(c.pixels).ok()),

@@ -164,6 +164,7 @@ pub(crate) mod tests {
             score: 0.9 - rank as f64 * 0.01,
             tier: 3,
             class: ChangeClass::SpoilHeap,
+            certainty: Default::default(),
             pixels: 4,
             area_m2: 400.0,
             length_m: 20.0,

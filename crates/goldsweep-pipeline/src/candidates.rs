@@ -3,7 +3,7 @@
 
 use geo::{InteriorPoint, MultiPolygon};
 use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, RelationKind};
-use goldsweep_detect::classify::{classify, is_shadow_shift, ClassParams};
+use goldsweep_detect::classify::{is_shadow_shift, judge, Certainty, ClassParams};
 use goldsweep_detect::evidence::EvidenceParams;
 use goldsweep_detect::normalise::{FitParams, SceneFit};
 use goldsweep_detect::object_stats::{Evidence, Shape};
@@ -32,6 +32,9 @@ pub struct Candidate {
     pub score: f64,
     pub tier: u8,
     pub class: ChangeClass,
+    /// How firmly the evidence supports the class (a spoil heap by its core alone, or on
+    /// ground already bare, is tentative).
+    pub certainty: Certainty,
     pub pixels: u64,
     pub area_m2: f64,
     pub length_m: f64,
@@ -167,6 +170,7 @@ pub fn build_candidates(
     // Class and minimum mapping unit per object.
     let probe = CrsTransform::new(&grid.crs_wkt, work_crs)?;
     let mut class_of: Vec<Option<ChangeClass>> = Vec::with_capacity(stitched.objects.len());
+    let mut certainty_of = Vec::with_capacity(stitched.objects.len());
     let mut area_of = Vec::with_capacity(stitched.objects.len());
     for o in &stitched.objects {
         let (r, c) = o.centroid();
@@ -180,7 +184,9 @@ pub fn build_candidates(
             && area >= settings.focus_min_area_m2.min(settings.min_area_m2)
             && o.max_magnitude() >= fit.focus_strong_threshold
             && !is_shadow_shift(o, &settings.classes);
-        class_of.push(keep.then(|| classify(o, side, &settings.classes)));
+        let judged = keep.then(|| judge(o, side, &settings.classes));
+        class_of.push(judged.map(|(class, _)| class));
+        certainty_of.push(judged.map_or(Certainty::Firm, |(_, certainty)| certainty));
         area_of.push((area, side));
     }
 
@@ -220,6 +226,7 @@ pub fn build_candidates(
                     .map_err(|e| SweepError::Transform(e.to_string()))?;
                 let stats = &stitched.objects[i];
                 let class = class_of[i].unwrap_or(ChangeClass::OtherChange);
+                let certainty = certainty_of[i];
                 let (area_m2, side) = area_of[i];
                 let mut runs = runs_of[i].clone();
                 let outline_px = runs_outline(&mut runs);
@@ -263,6 +270,7 @@ pub fn build_candidates(
                     score: 0.0,
                     tier: 0,
                     class,
+                    certainty,
                     pixels: stats.pixels,
                     area_m2,
                     length_m: shape.length * side,
@@ -338,6 +346,7 @@ pub fn build_candidates(
         c.tier = tier(c.class, c.relation, context);
         c.score = score(
             c.class,
+            c.certainty,
             c.relation,
             proximity(c.relation, c.distance_m, settings.near_m),
             &c.evidence,
@@ -383,6 +392,9 @@ fn geohash_id(lon: f64, lat: f64) -> String {
 /// One sentence on why the candidate is where it is in the ranking.
 fn explain(c: &Candidate, fit: &SceneFit) -> String {
     let what = match c.class {
+        ChangeClass::SpoilHeap if c.certainty == Certainty::Tentative => {
+            "bare ground brightened, by less than fresh spoil (tentative spoil heap)"
+        }
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
         ChangeClass::LeachPond => "new open water (pond)",
         ChangeClass::AccessTrack => "new narrow bare strip (track)",

@@ -6,6 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use geo::MultiPolygon;
+use goldsweep_detect::classify::Certainty;
 use goldsweep_detect::evidence::group;
 use goldsweep_detect::ChangeClass;
 use goldsweep_raster::{ClassRasterWriter, Grid};
@@ -207,6 +208,7 @@ fn candidate_properties(c: &Candidate) -> serde_json::Map<String, Value> {
         "score": round(c.score, 4),
         "tier": c.tier,
         "class": c.class.name(),
+        "tentative": c.certainty == Certainty::Tentative,
         "area_m2": round(c.area_m2, 1),
         "area_mu": round(c.area_mu(), 2),
         "pixels": c.pixels,

@@ -18,6 +18,7 @@
 //! (0.1) and re-activation of bare ground that had grown over (0.3).
 
 use goldsweep_catalogue::RelationKind;
+use goldsweep_detect::classify::Certainty;
 use goldsweep_detect::object_stats::Evidence;
 use goldsweep_detect::ChangeClass;
 
@@ -36,9 +37,13 @@ pub struct Context {
     pub reactivated: bool,
 }
 
-/// How strongly a class indicates mining, in `[0, 1]`.
-pub fn class_weight(class: ChangeClass) -> f64 {
+/// How strongly a class indicates mining, in `[0, 1]`. A class resting on the weaker form of
+/// its evidence ([`Certainty::Tentative`]: a spoil heap by its bright core alone or on ground
+/// already bare, a track on ground already bare) weighs as a clearing: all three say ground was
+/// laid bare or brightened, none for certain that rock was tipped or a track graded.
+pub fn class_weight(class: ChangeClass, certainty: Certainty) -> f64 {
     match class {
+        _ if certainty == Certainty::Tentative => 0.75,
         ChangeClass::SpoilHeap => 1.0,
         ChangeClass::LeachPond => 0.95,
         ChangeClass::AccessTrack => 0.85,
@@ -90,8 +95,10 @@ pub fn proximity(relation: RelationKind, distance_m: Option<f64>, near_m: f64) -
 }
 
 /// The score in `[0, 1)`; `proximity` comes from [`proximity`].
+#[allow(clippy::too_many_arguments)]
 pub fn score(
     class: ChangeClass,
+    certainty: Certainty,
     relation: RelationKind,
     proximity: f64,
     mean: &Evidence,
@@ -106,7 +113,7 @@ pub fn score(
         + if context.leach_site { 0.1 } else { 0.0 }
         + if context.confirmed { 0.1 } else { 0.0 }
         + if context.reactivated { 0.3 } else { 0.0 };
-    let within = (0.5 * class_weight(class) + 0.5 * strength) * proximity * 0.7 + bonus;
+    let within = (0.5 * class_weight(class, certainty) + 0.5 * strength) * proximity * 0.7 + bonus;
     (f64::from(tier(class, relation, context)) + within.clamp(0.0, 0.999)) / 4.0
 }
 
@@ -115,7 +122,7 @@ mod tests {
     use super::*;
 
     fn s(class: ChangeClass, rel: RelationKind, e: &Evidence, area: f64, ctx: Context) -> f64 {
-        score(class, rel, 1.0, e, 2.0, area, ctx)
+        score(class, Certainty::Firm, rel, 1.0, e, 2.0, area, ctx)
     }
 
     #[test]
@@ -129,6 +136,7 @@ mod tests {
         let at = |rel, d: Option<f64>| {
             score(
                 heap,
+                Certainty::Firm,
                 rel,
                 proximity(rel, d, 300.0),
                 &e,
@@ -147,6 +155,36 @@ mod tests {
         // outside the catalogue.
         assert!(at(NearClosedMine, Some(300.0)) > at(OutsideCatalogue, None));
         assert!(at(NearClosedMine, Some(300.0)) >= 0.75);
+    }
+
+    #[test]
+    fn a_tentative_class_weighs_as_a_clearing() {
+        let e = Evidence {
+            magnitude: 4.0,
+            ..Evidence::default()
+        };
+        let at = |class, certainty| {
+            score(
+                class,
+                certainty,
+                RelationKind::InsideClosedMine,
+                1.0,
+                &e,
+                2.0,
+                2000.0,
+                Context::default(),
+            )
+        };
+        let firm = at(ChangeClass::SpoilHeap, Certainty::Firm);
+        let tentative = at(ChangeClass::SpoilHeap, Certainty::Tentative);
+        let bare_track = at(ChangeClass::AccessTrack, Certainty::Tentative);
+        let track = at(ChangeClass::AccessTrack, Certainty::Firm);
+        let clearing = at(ChangeClass::VegetationLoss, Certainty::Firm);
+        assert!(firm > track && track > tentative);
+        assert_eq!(tentative, clearing);
+        assert_eq!(bare_track, clearing);
+        // Still mining evidence: the tier does not change.
+        assert!(tentative >= 0.75);
     }
 
     #[test]
