@@ -2,11 +2,11 @@
 //! area, catalogue relation, score, rank and a stable id.
 
 use geo::{InteriorPoint, MultiPolygon};
-use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, RelationKind};
+use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, Relation, RelationKind};
 use goldsweep_detect::classify::{is_shadow_shift, judge, Certainty, ClassParams};
 use goldsweep_detect::evidence::EvidenceParams;
 use goldsweep_detect::normalise::{FitParams, SceneFit};
-use goldsweep_detect::object_stats::{Evidence, Shape};
+use goldsweep_detect::object_stats::{Evidence, ObjectStats, Shape};
 use goldsweep_detect::ChangeClass;
 use goldsweep_raster::{Grid, Scene};
 use rayon::prelude::*;
@@ -136,19 +136,72 @@ pub fn work_crs(grid: &Grid) -> Result<String, SweepError> {
     Ok(goldsweep_catalogue::utm_crs_for(lon, lat))
 }
 
-/// Builds, relates, scores and ranks the candidates.
-#[allow(clippy::too_many_arguments)]
-pub fn build_candidates(
+/// An object a sweep keeps (see [`keep_objects`]), with what placing it on the ground took.
+#[derive(Debug, Clone)]
+pub struct KeptObject {
+    /// Index of the stitched object (scene order).
+    pub object: usize,
+    pub class: ChangeClass,
+    pub certainty: Certainty,
+    pub area_m2: f64,
+    /// Side of a pixel at the object, m.
+    pub side_m: f64,
+    /// The object's pixels as row runs (scene grid), by row then column.
+    pub runs: Vec<Run>,
+    /// Outline in the scene CRS and in the metric work CRS.
+    pub outline_crs: MultiPolygon<f64>,
+    pub outline_work: MultiPolygon<f64>,
+    pub relation: Relation,
+}
+
+/// Objects of a sweep that a change map shows: the kept objects in scene order, and per
+/// stitched object its class if kept.
+#[derive(Debug, Clone)]
+pub struct KeptObjects {
+    pub kept: Vec<KeptObject>,
+    pub class_of: Vec<Option<ChangeClass>>,
+}
+
+/// The first cut of [`keeps`], before the object is related to the catalogue.
+fn may_keep(o: &ObjectStats, area_m2: f64, fit: &SceneFit, settings: &ObjectSettings) -> bool {
+    o.pixels >= settings.min_pixels
+        && area_m2 >= settings.focus_min_area_m2.min(settings.min_area_m2)
+        && o.max_magnitude() >= fit.focus_strong_threshold
+        && !is_shadow_shift(o, &settings.classes)
+}
+
+/// The keep rule. An object needs `min_pixels` pixels, the focus minimum area (or the minimum
+/// area, if smaller) and the focus strong threshold, and must not be a shadow that moved
+/// between the dates; then it is kept at a closed mine or an illegal site, and elsewhere only
+/// if it is strong by the scene threshold and as large as the minimum mapping unit. New water
+/// is rarely noise, and a lattice of farm ponds must be seen to be told from leach ponds: it
+/// needs only the focus minimum area anywhere.
+pub fn keeps(
+    o: &ObjectStats,
+    area_m2: f64,
+    class: ChangeClass,
+    relation: RelationKind,
+    fit: &SceneFit,
+    settings: &ObjectSettings,
+) -> bool {
+    let strong = o.max_magnitude() >= fit.strong_threshold;
+    let large = area_m2 >= settings.min_area_m2 || class == ChangeClass::LeachPond;
+    may_keep(o, area_m2, fit, settings) && ((strong && large) || at_closed_or_illegal(relation))
+}
+
+/// Decides which stitched objects of a sweep are kept ([`keeps`]): measures, classifies,
+/// outlines and relates to the catalogue every object that passes the first cut. The main
+/// sweep and the previous date of a time series ([`crate::time_series`]) both keep their
+/// objects by it.
+pub fn keep_objects(
     grid: &Grid,
     work_crs: &str,
     tiles: &[TileOutput],
     stitched: &Stitched,
     catalogue: &Catalogue,
-    areas: &AreaContext,
     fit: &SceneFit,
     settings: &ObjectSettings,
-    series: Option<SeriesInputs<'_>>,
-) -> Result<(Vec<Candidate>, Vec<Option<ChangeClass>>), SweepError> {
+) -> Result<KeptObjects, SweepError> {
     let gt = grid.geo_transform;
     let projected = !grid.is_geographic();
     // Pixel area and side in metres at a point, measured in the work CRS.
@@ -167,7 +220,10 @@ pub fn build_candidates(
             Ok((a, a.sqrt()))
         };
 
-    // Class and minimum mapping unit per object.
+    // Class and area of every object that passes the first cut. Objects only strong enough by
+    // the (lower) focus threshold, or only large enough by the (smaller) focus minimum area,
+    // are kept for now and dropped below unless they relate to a closed mine or an illegal
+    // site.
     let probe = CrsTransform::new(&grid.crs_wkt, work_crs)?;
     let mut class_of: Vec<Option<ChangeClass>> = Vec::with_capacity(stitched.objects.len());
     let mut certainty_of = Vec::with_capacity(stitched.objects.len());
@@ -176,21 +232,14 @@ pub fn build_candidates(
         let (r, c) = o.centroid();
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
         let area = o.pixels as f64 * pa;
-        // Objects only strong enough by the (lower) focus threshold, or only large enough by
-        // the (smaller) focus minimum area, are kept for now and dropped below unless they
-        // relate to a closed mine or an illegal site. Shadows that moved between the dates are
-        // not change of the ground.
-        let keep = o.pixels >= settings.min_pixels
-            && area >= settings.focus_min_area_m2.min(settings.min_area_m2)
-            && o.max_magnitude() >= fit.focus_strong_threshold
-            && !is_shadow_shift(o, &settings.classes);
+        let keep = may_keep(o, area, fit, settings);
         let judged = keep.then(|| judge(o, side, &settings.classes));
         class_of.push(judged.map(|(class, _)| class));
         certainty_of.push(judged.map_or(Certainty::Firm, |(_, certainty)| certainty));
         area_of.push((area, side));
     }
 
-    // Runs of each kept object.
+    // Runs of each such object.
     let mut runs_of: Vec<Vec<Run>> = vec![Vec::new(); stitched.objects.len()];
     for (t, tile) in tiles.iter().enumerate() {
         for run in &tile.change_runs {
@@ -200,34 +249,23 @@ pub fn build_candidates(
             }
         }
     }
-    let kept: Vec<usize> = (0..stitched.objects.len())
+    let shortlist: Vec<usize> = (0..stitched.objects.len())
         .filter(|&i| class_of[i].is_some())
         .collect();
 
-    // One job per thread: each job creates its own PROJ transforms, which costs more than
-    // building many candidates.
-    let per_job = kept.len().div_ceil(rayon::current_num_threads().max(1));
-    let mut candidates: Vec<Candidate> = kept
+    // Outline and catalogue relation; one job per thread, each with PROJ transforms of its own.
+    let per_job = shortlist
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1));
+    let related: Vec<KeptObject> = shortlist
         .par_iter()
         .with_min_len(per_job.max(1))
         .map_init(
-            || {
-                (
-                    CrsTransform::new(&grid.crs_wkt, "EPSG:4326"),
-                    CrsTransform::new(&grid.crs_wkt, work_crs),
-                )
-            },
-            |(to_ll, to_work), &i| -> Result<Candidate, SweepError> {
-                let to_ll = to_ll
-                    .as_ref()
-                    .map_err(|e| SweepError::Transform(e.to_string()))?;
+            || CrsTransform::new(&grid.crs_wkt, work_crs),
+            |to_work, &i| -> Result<KeptObject, SweepError> {
                 let to_work = to_work
                     .as_ref()
                     .map_err(|e| SweepError::Transform(e.to_string()))?;
-                let stats = &stitched.objects[i];
-                let class = class_of[i].unwrap_or(ChangeClass::OtherChange);
-                let certainty = certainty_of[i];
-                let (area_m2, side) = area_of[i];
                 let mut runs = runs_of[i].clone();
                 let outline_px = runs_outline(&mut runs);
                 runs.sort_by_key(|r| (r.row, r.col_start));
@@ -238,6 +276,84 @@ pub fn build_candidates(
                     multipolygon(to_work.convert_geometry(&outline_crs.clone().into())?)
                 };
                 let relation = catalogue.relate(&outline_work, settings.near_m);
+                let (area_m2, side_m) = area_of[i];
+                Ok(KeptObject {
+                    object: i,
+                    class: class_of[i].unwrap_or(ChangeClass::OtherChange),
+                    certainty: certainty_of[i],
+                    area_m2,
+                    side_m,
+                    runs,
+                    outline_crs,
+                    outline_work,
+                    relation,
+                })
+            },
+        )
+        .collect::<Result<_, _>>()?;
+
+    let mut kept = Vec::with_capacity(related.len());
+    for k in related {
+        let o = &stitched.objects[k.object];
+        if keeps(o, k.area_m2, k.class, k.relation.kind, fit, settings) {
+            kept.push(k);
+        } else {
+            class_of[k.object] = None;
+        }
+    }
+    Ok(KeptObjects { kept, class_of })
+}
+
+/// Builds, relates, scores and ranks the candidates.
+#[allow(clippy::too_many_arguments)]
+pub fn build_candidates(
+    grid: &Grid,
+    work_crs: &str,
+    tiles: &[TileOutput],
+    stitched: &Stitched,
+    catalogue: &Catalogue,
+    areas: &AreaContext,
+    fit: &SceneFit,
+    settings: &ObjectSettings,
+    series: Option<SeriesInputs<'_>>,
+) -> Result<(Vec<Candidate>, Vec<Option<ChangeClass>>), SweepError> {
+    let gt = grid.geo_transform;
+    let projected = !grid.is_geographic();
+    let KeptObjects { kept, class_of } =
+        keep_objects(grid, work_crs, tiles, stitched, catalogue, fit, settings)?;
+
+    // One job per thread: each job creates its own PROJ transforms, which costs more than
+    // building many candidates.
+    let per_job = kept.len().div_ceil(rayon::current_num_threads().max(1));
+    let mut candidates: Vec<Candidate> = kept
+        .into_par_iter()
+        .with_min_len(per_job.max(1))
+        .map_init(
+            || {
+                (
+                    CrsTransform::new(&grid.crs_wkt, "EPSG:4326"),
+                    CrsTransform::new(&grid.crs_wkt, work_crs),
+                )
+            },
+            |(to_ll, to_work), k| -> Result<Candidate, SweepError> {
+                let to_ll = to_ll
+                    .as_ref()
+                    .map_err(|e| SweepError::Transform(e.to_string()))?;
+                let to_work = to_work
+                    .as_ref()
+                    .map_err(|e| SweepError::Transform(e.to_string()))?;
+                let KeptObject {
+                    object: i,
+                    class,
+                    certainty,
+                    area_m2,
+                    side_m: side,
+                    runs,
+                    outline_crs,
+                    outline_work,
+                    relation,
+                } = k;
+                let stats = &stitched.objects[i];
                 let mine = relation.mine.map(|m| &catalogue.mines()[m]);
                 let point = outline_crs
                     .interior_point()
@@ -300,17 +416,6 @@ pub fn build_candidates(
             },
         )
         .collect::<Result<_, _>>()?;
-    candidates.retain(|c| {
-        let strong = stitched.objects[c.object].max_magnitude() >= fit.strong_threshold;
-        // New water is rarely noise, and a lattice of farm ponds must be seen to be told
-        // from leach ponds: it needs only the focus minimum area anywhere.
-        let large = c.area_m2 >= settings.min_area_m2 || c.class == ChangeClass::LeachPond;
-        let keep = (strong && large) || at_closed_or_illegal(c.relation);
-        if !keep {
-            class_of[c.object] = None;
-        }
-        keep
-    });
 
     let placed: Vec<Placed> = candidates
         .iter()
