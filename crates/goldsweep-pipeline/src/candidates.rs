@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::detect_pass::{Run, TileOutput};
 use crate::error::SweepError;
+use crate::focus::FocusZones;
 use crate::footprint::{outline_to_crs, pixel_to_crs, runs_outline};
 use crate::score::{at_closed_or_illegal, proximity, score, tier, Context};
 use crate::seam_stitch::Stitched;
@@ -64,7 +65,7 @@ pub struct Candidate {
     pub context: Context,
     /// The object's pixels as row runs (scene grid).
     pub runs: Vec<Run>,
-    /// Over a time series: fraction of the pixels already changed at the previous date, and
+    /// Over a time series: fraction of the pixels in objects kept at the previous date, and
     /// the mean NDVI of the pixels on every date (oldest first).
     pub persistence: Option<f64>,
     pub ndvi_series: Vec<Option<f32>>,
@@ -110,6 +111,8 @@ pub struct SeriesInputs<'a> {
     pub after: &'a Scene,
     pub fit_params: &'a FitParams,
     pub evidence: &'a EvidenceParams,
+    /// The main sweep's focus zones: the previous date is swept with them too.
+    pub focus: &'a FocusZones,
     pub tile_size: usize,
 }
 
@@ -428,16 +431,7 @@ pub fn build_candidates(
     let mut ctx = contexts(&placed, &settings.context);
     drop(placed);
     if let Some(s) = series {
-        let evidence = analyse(
-            s.history,
-            s.before,
-            s.intermediate,
-            s.after,
-            &candidates,
-            s.fit_params,
-            s.evidence,
-            s.tile_size,
-        )?;
+        let evidence = analyse(&s, &candidates, work_crs, catalogue, settings)?;
         for ((c, context), e) in candidates.iter_mut().zip(&mut ctx).zip(evidence) {
             context.confirmed = e.confirmed;
             context.reactivated = e.reactivated && at_closed_or_illegal(c.relation);

@@ -272,6 +272,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
             after: &after,
             fit_params: &settings.fit,
             evidence: &settings.evidence,
+            focus: &focus,
             tile_size: settings.tile_size,
         }),
     )?;

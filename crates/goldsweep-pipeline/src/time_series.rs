@@ -4,9 +4,10 @@
 //! dates add two kinds of evidence to each candidate:
 //!
 //! - **persistence** (after dates `t1 … tn−1` between before and after): the pair `t0 → tn−1` is
-//!   swept the same way; a candidate at least half of whose pixels were already change then is
-//!   `confirmed` — seen on two consecutive later dates, it is not a passing effect of one
-//!   acquisition (haze, a wet field, an unmasked shadow);
+//!   swept as the main pair is — with a fit of its own, in the same focus zones — and its
+//!   objects are kept by the same rule ([`keep_objects`]); a candidate at least half of whose
+//!   pixels were in those objects is `confirmed` — seen on two consecutive later dates, it is
+//!   not a passing effect of one acquisition (haze, a wet field, an unmasked shadow);
 //! - **re-activation** (history dates older than before, and all the others): the mean NDVI of
 //!   the candidate's pixels on every date, oldest first. Bare ground on some date (NDVI < 0.3),
 //!   vegetated on a later one (NDVI ≥ 0.45 and at least 0.2 higher), and bare again at `tn`
@@ -14,18 +15,16 @@
 //!   closure, and has been opened again — the strongest sign of 洗洞 of all. Give a history date
 //!   from the mining period and a before date from the quiet period.
 
-use goldsweep_detect::evidence::EvidenceParams;
+use goldsweep_catalogue::Catalogue;
 use goldsweep_detect::indices::ndvi;
-use goldsweep_detect::normalise::FitParams;
 use goldsweep_detect::{BandRole, BandSet};
-use goldsweep_raster::{Scene, ScenePair, Window};
+use goldsweep_raster::{ScenePair, Window};
 
-use crate::candidates::Candidate;
+use crate::candidates::{keep_objects, Candidate, ObjectSettings, SeriesInputs};
 use crate::cloud_screen;
 use crate::detect_pass::{self, Run};
 use crate::error::SweepError;
 use crate::fit_pass;
-use crate::focus::FocusZones;
 use crate::seam_stitch;
 
 /// NDVI below which ground counts as bare.
@@ -38,7 +37,7 @@ const SWING: f32 = 0.2;
 /// What the dates between before and after say about one candidate.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SeriesEvidence {
-    /// Fraction of the candidate's pixels that were already change at the previous date.
+    /// Fraction of the candidate's pixels in objects kept at the previous date.
     pub persistence: f64,
     pub confirmed: bool,
     pub reactivated: bool,
@@ -47,22 +46,27 @@ pub struct SeriesEvidence {
     pub ndvi: Vec<Option<f32>>,
 }
 
-/// Analyses the intermediate dates for every candidate (same order as `candidates`).
-#[allow(clippy::too_many_arguments)]
+/// Analyses the intermediate dates for every candidate (same order as `candidates`); the
+/// previous date's objects are kept as the main sweep's are, by the catalogue in `work_crs`
+/// and `settings`.
 pub fn analyse(
-    history: &[Scene],
-    before: &Scene,
-    intermediate: &[Scene],
-    after: &Scene,
+    series: &SeriesInputs<'_>,
     candidates: &[Candidate],
-    fit_params: &FitParams,
-    evidence: &EvidenceParams,
-    tile_size: usize,
+    work_crs: &str,
+    catalogue: &Catalogue,
+    settings: &ObjectSettings,
 ) -> Result<Vec<SeriesEvidence>, SweepError> {
+    let SeriesInputs {
+        history,
+        before,
+        intermediate,
+        after,
+        ..
+    } = *series;
     let changed = match intermediate.last() {
         Some(previous) => {
             let earlier = ScenePair::new(before.clone(), previous.clone())?;
-            match change_mask(&earlier, fit_params, evidence, tile_size) {
+            match change_mask(&earlier, series, work_crs, catalogue, settings) {
                 Ok(changed) => Some(changed),
                 // A previous date masked throughout (one big cloud) confirms nothing.
                 Err(SweepError::NoValidPixels { .. }) => None,
@@ -159,31 +163,28 @@ pub fn reactivated(series: &[Option<f32>]) -> bool {
     })
 }
 
-/// Change pixels (any group, after clean-up) of a pair, as a row-major bitmap of the grid,
-/// swept as the main pair is (cloud screen included where the pair allows it).
+/// The pixels of the objects a sweep of `pair` keeps, as a row-major bitmap of the grid. The
+/// pair is swept as the main pair is — cloud screen where the pair allows it, the same focus
+/// zones — and its objects are kept by the same rule ([`keep_objects`]), against its own fit.
 fn change_mask(
     pair: &ScenePair,
-    fit_params: &FitParams,
-    requested: &EvidenceParams,
-    tile_size: usize,
+    series: &SeriesInputs<'_>,
+    work_crs: &str,
+    catalogue: &Catalogue,
+    settings: &ObjectSettings,
 ) -> Result<Vec<bool>, SweepError> {
-    let (evidence, _) = cloud_screen::evidence_for(pair, requested);
-    let fit = fit_pass::fit_scene(pair, fit_params, evidence.cloud_screen)?;
-    let plan = detect_pass::plan(pair, tile_size);
-    let tiles =
-        detect_pass::detect_all(pair, &plan, &fit, &evidence, &FocusZones::default(), None)?;
+    let (evidence, _) = cloud_screen::evidence_for(pair, series.evidence);
+    let fit = fit_pass::fit_scene(pair, series.fit_params, evidence.cloud_screen)?;
+    let plan = detect_pass::plan(pair, series.tile_size);
+    let tiles = detect_pass::detect_all(pair, &plan, &fit, &evidence, series.focus, None)?;
     let stitched = seam_stitch::stitch(&plan, &tiles);
-    let width = pair.grid().width;
-    let mut mask = vec![false; width * pair.grid().height];
-    for (t, tile) in tiles.iter().enumerate() {
-        for run in &tile.change_runs {
-            let object = &stitched.objects[stitched.object_of[t][run.label as usize - 1]];
-            if object.max_magnitude() < fit.strong_threshold {
-                continue;
-            }
-            let row = run.row as usize * width;
-            mask[row + run.col_start as usize..row + run.col_end as usize].fill(true);
-        }
+    let grid = pair.grid();
+    let objects = keep_objects(grid, work_crs, &tiles, &stitched, catalogue, &fit, settings)?;
+    let width = grid.width;
+    let mut mask = vec![false; width * grid.height];
+    for run in objects.kept.iter().flat_map(|k| &k.runs) {
+        let row = run.row as usize * width;
+        mask[row + run.col_start as usize..row + run.col_end as usize].fill(true);
     }
     Ok(mask)
 }
