@@ -228,17 +228,13 @@ pub fn keep_objects(
     // are kept for now and dropped below unless they relate to a closed mine or an illegal
     // site.
     let probe = CrsTransform::new(&grid.crs_wkt, work_crs)?;
-    let mut class_of: Vec<Option<ChangeClass>> = Vec::with_capacity(stitched.objects.len());
-    let mut certainty_of = Vec::with_capacity(stitched.objects.len());
+    let mut judged = Vec::with_capacity(stitched.objects.len());
     let mut area_of = Vec::with_capacity(stitched.objects.len());
     for o in &stitched.objects {
         let (r, c) = o.centroid();
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
         let area = o.pixels as f64 * pa;
-        let keep = may_keep(o, area, fit, settings);
-        let judged = keep.then(|| judge(o, side, &settings.classes));
-        class_of.push(judged.map(|(class, _)| class));
-        certainty_of.push(judged.map_or(Certainty::Firm, |(_, certainty)| certainty));
+        judged.push(may_keep(o, area, fit, settings).then(|| judge(o, side, &settings.classes)));
         area_of.push((area, side));
     }
 
@@ -247,13 +243,15 @@ pub fn keep_objects(
     for (t, tile) in tiles.iter().enumerate() {
         for run in &tile.change_runs {
             let obj = stitched.object_of[t][run.label as usize - 1];
-            if class_of[obj].is_some() {
+            if judged[obj].is_some() {
                 runs_of[obj].push(*run);
             }
         }
     }
-    let shortlist: Vec<usize> = (0..stitched.objects.len())
-        .filter(|&i| class_of[i].is_some())
+    let shortlist: Vec<(usize, (ChangeClass, Certainty))> = judged
+        .iter()
+        .enumerate()
+        .filter_map(|(i, j)| j.map(|j| (i, j)))
         .collect();
 
     // Outline and catalogue relation; one job per thread, each with PROJ transforms of its own.
@@ -265,7 +263,7 @@ pub fn keep_objects(
         .with_min_len(per_job.max(1))
         .map_init(
             || CrsTransform::new(&grid.crs_wkt, work_crs),
-            |to_work, &i| -> Result<KeptObject, SweepError> {
+            |to_work, &(i, (class, certainty))| -> Result<KeptObject, SweepError> {
                 let to_work = to_work
                     .as_ref()
                     .map_err(|e| SweepError::Transform(e.to_string()))?;
@@ -282,8 +280,8 @@ pub fn keep_objects(
                 let (area_m2, side_m) = area_of[i];
                 Ok(KeptObject {
                     object: i,
-                    class: class_of[i].unwrap_or(ChangeClass::OtherChange),
-                    certainty: certainty_of[i],
+                    class,
+                    certainty,
                     area_m2,
                     side_m,
                     runs,
@@ -295,14 +293,16 @@ pub fn keep_objects(
         )
         .collect::<Result<_, _>>()?;
 
-    let mut kept = Vec::with_capacity(related.len());
-    for k in related {
-        let o = &stitched.objects[k.object];
-        if keeps(o, k.area_m2, k.class, k.relation.kind, fit, settings) {
-            kept.push(k);
-        } else {
-            class_of[k.object] = None;
-        }
+    let kept: Vec<KeptObject> = related
+        .into_iter()
+        .filter(|k| {
+            let o = &stitched.objects[k.object];
+            keeps(o, k.area_m2, k.class, k.relation.kind, fit, settings)
+        })
+        .collect();
+    let mut class_of = vec![None; stitched.objects.len()];
+    for k in &kept {
+        class_of[k.object] = Some(k.class);
     }
     Ok(KeptObjects { kept, class_of })
 }
