@@ -19,6 +19,7 @@ use crate::score::{at_closed_or_illegal, proximity, score, tier, Context};
 use crate::seam_stitch::Stitched;
 use crate::site_context::{contexts, ContextParams, Placed};
 use crate::time_series::analyse;
+use crate::track_beads::string_beads;
 
 /// Square metres in one 亩 (mu): 1/15 hectare.
 pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
@@ -248,6 +249,14 @@ pub fn keep_objects(
             }
         }
     }
+    let sides: Vec<f64> = area_of.iter().map(|&(_, side)| side).collect();
+    string_beads(
+        &stitched.objects,
+        &mut judged,
+        &runs_of,
+        &sides,
+        &settings.classes,
+    );
     let shortlist: Vec<(usize, (ChangeClass, Certainty))> = judged
         .iter()
         .enumerate()

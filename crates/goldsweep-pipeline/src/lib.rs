@@ -10,7 +10,8 @@
 //!               splits thin strips into objects of their own — see [`focus`])
 //!           ──► seam_stitch (union-find across tile seams → objects)
 //!           ──► candidates (shadow shifts dropped, MMU — smaller at closed mines and illegal
-//!               sites —, class, outline, catalogue relation, score, rank, id)
+//!               sites —, class — a wide stretch of a track strung back onto it, see
+//!               [`track_beads`] —, outline, catalogue relation, score, rank, id)
 //!           ──► outputs (candidates.geojson, objects.geojson, change.tif, run.json)
 //! ```
 //!
@@ -31,6 +32,7 @@ pub mod seam_stitch;
 pub mod site_context;
 pub mod tile_plan;
 pub mod time_series;
+pub mod track_beads;
 
 use std::path::PathBuf;
 use std::sync::Arc;
