@@ -4,7 +4,7 @@
 use geo::{InteriorPoint, MultiPolygon};
 use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, Relation, RelationKind};
 use goldsweep_detect::classify::{is_shadow_shift, judge, Certainty, ClassParams};
-use goldsweep_detect::evidence::EvidenceParams;
+use goldsweep_detect::evidence::{group, EvidenceParams};
 use goldsweep_detect::normalise::{FitParams, SceneFit};
 use goldsweep_detect::object_stats::{Evidence, ObjectStats, Shape};
 use goldsweep_detect::ChangeClass;
@@ -166,9 +166,18 @@ pub struct KeptObjects {
     pub class_of: Vec<Option<ChangeClass>>,
 }
 
+/// Fewest pixels of new water kept at a closed mine or an illegal site, where a leach pond
+/// of 150–300 m², or the part of one a cloud leaves visible, covers two Sentinel-2 pixels.
+pub const POND_MIN_PIXELS: u64 = 2;
+
 /// The first cut of [`keeps`], before the object is related to the catalogue.
 fn may_keep(o: &ObjectStats, area_m2: f64, fit: &SceneFit, settings: &ObjectSettings) -> bool {
-    o.pixels >= settings.min_pixels
+    let min_pixels = if o.group == group::WATER {
+        settings.min_pixels.min(POND_MIN_PIXELS)
+    } else {
+        settings.min_pixels
+    };
+    o.pixels >= min_pixels
         && area_m2 >= settings.focus_min_area_m2.min(settings.min_area_m2)
         && o.max_magnitude() >= fit.focus_strong_threshold
         && !is_shadow_shift(o, &settings.classes)
@@ -179,7 +188,8 @@ fn may_keep(o: &ObjectStats, area_m2: f64, fit: &SceneFit, settings: &ObjectSett
 /// between the dates; then it is kept at a closed mine or an illegal site, and elsewhere only
 /// if it is strong by the scene threshold and as large as the minimum mapping unit. New water
 /// is rarely noise, and a lattice of farm ponds must be seen to be told from leach ponds: it
-/// needs only the focus minimum area anywhere.
+/// needs only the focus minimum area anywhere, and at a closed mine or an illegal site only
+/// [`POND_MIN_PIXELS`] pixels.
 pub fn keeps(
     o: &ObjectStats,
     area_m2: f64,
@@ -190,7 +200,10 @@ pub fn keeps(
 ) -> bool {
     let strong = o.max_magnitude() >= fit.strong_threshold;
     let large = area_m2 >= settings.min_area_m2 || class == ChangeClass::LeachPond;
-    may_keep(o, area_m2, fit, settings) && ((strong && large) || at_closed_or_illegal(relation))
+    let at_mine = at_closed_or_illegal(relation);
+    may_keep(o, area_m2, fit, settings)
+        && (at_mine || o.pixels >= settings.min_pixels)
+        && ((strong && large) || at_mine)
 }
 
 /// Decides which stitched objects of a sweep are kept ([`keeps`]): measures, classifies,
@@ -560,4 +573,90 @@ fn explain(c: &Candidate, fit: &SceneFit) -> String {
         e.d_bare,
         e.d_water
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fit() -> SceneFit {
+        SceneFit {
+            bands: Vec::new(),
+            magnitude_threshold: 4.0,
+            otsu_threshold: None,
+            strong_threshold: 6.0,
+            focus_threshold: 2.4,
+            focus_strong_threshold: 3.6,
+            line_noise: Vec::new(),
+            sampled_pixels: 0,
+            cloud_screened_pixels: 0,
+        }
+    }
+
+    fn settings() -> ObjectSettings {
+        ObjectSettings {
+            min_area_m2: 1000.0,
+            focus_min_area_m2: 200.0,
+            min_pixels: 3,
+            near_m: 300.0,
+            classes: ClassParams::default(),
+            context: ContextParams::default(),
+            swir: true,
+        }
+    }
+
+    /// A row of `pixels` pixels of group `g`, each changed by `magnitude`.
+    fn object(g: u8, pixels: u64, magnitude: f32) -> ObjectStats {
+        let ev = Evidence {
+            magnitude,
+            ..Evidence::default()
+        };
+        let mut o = ObjectStats::pixel(g, 10, 10, ev);
+        for c in 1..pixels {
+            o.merge(&ObjectStats::pixel(g, 10, 10 + c, ev));
+        }
+        o
+    }
+
+    #[test]
+    fn two_pixels_of_new_water_are_kept_only_at_closed_mines_and_illegal_sites() {
+        use RelationKind::*;
+        let (fit, s) = (fit(), settings());
+        let pond = object(group::WATER, 2, 8.0);
+        let pond_keeps = |rel| keeps(&pond, 200.0, ChangeClass::LeachPond, rel, &fit, &s);
+        assert!(pond_keeps(InsideClosedMine));
+        assert!(pond_keeps(NearClosedMine));
+        assert!(pond_keeps(AtIllegalSite));
+        assert!(!pond_keeps(OutsideCatalogue));
+        assert!(!pond_keeps(NearActiveMine));
+        // Three pixels of new water are kept anywhere; two of land change nowhere.
+        let three = object(group::WATER, 3, 8.0);
+        assert!(keeps(
+            &three,
+            300.0,
+            ChangeClass::LeachPond,
+            OutsideCatalogue,
+            &fit,
+            &s
+        ));
+        let land = object(group::LAND, 2, 8.0);
+        assert!(!keeps(
+            &land,
+            200.0,
+            ChangeClass::SpoilHeap,
+            InsideClosedMine,
+            &fit,
+            &s
+        ));
+        // Weak by the focus threshold: not kept.
+        let faint = object(group::WATER, 2, 3.0);
+        assert!(!keeps(
+            &faint,
+            200.0,
+            ChangeClass::LeachPond,
+            InsideClosedMine,
+            &fit,
+            &s
+        ));
+    }
 }

@@ -14,7 +14,8 @@
 //!   illegal site (spoil heaps, leach ponds, access tracks, clearings), legal growth inside the
 //!   active mine, and non-mining change more than 1 km from any mine. Vocabulary in [`truth`].
 //! - **Nuisances** ([`radiometry`], [`cloud`]): gain/offset, phenology, sensor noise, a cloud with
-//!   its shadow over part of the planted change.
+//!   its shadow whose edge crosses one planted mining object, drawn again (up to 12 times) while
+//!   it hides more than a quarter of any other object.
 //!
 //! Determinism: one `ChaCha8Rng` stream drawn in a fixed order plus counter-based noise fields,
 //! single-threaded, so a seed gives byte-identical files. Files are written under a temporary

@@ -33,7 +33,7 @@ use crate::confusers::{pond_lattice, LATTICE_SIDE_M};
 use crate::error::SynthError;
 use crate::footprints::Footprints;
 use crate::grid::SceneGrid;
-use crate::layout::{masked_fraction, place_cloud};
+use crate::layout::{aim_cloud, masked_fraction};
 use crate::mines::{Mine, MineStatus, PlantKind, RosterEntry};
 use crate::noise::{gaussian, Fbm};
 use crate::options::{SynthSummary, MAX_SIZE, MIN_SIZE};
@@ -56,8 +56,6 @@ pub const MINE_GAP_M: f64 = 2.0 * NEAR_M + 20.0;
 const LAND_AROUND_M: f64 = 150.0;
 /// Sensor-like noise σ added to painted pixels in proportion to their coverage.
 const PAINT_NOISE: Spectrum = [0.006, 0.006, 0.006, 0.007, 0.008, 0.008];
-/// Cloud placements tried.
-const CLOUD_DRAWS: usize = 12;
 /// Candidate spots drawn per mine and for the pond lattice.
 const CANDIDATES: usize = 80;
 /// `county` written in the catalogue of a planted folder.
@@ -411,33 +409,6 @@ fn place_lattice<R: Rng>(
         }
     }
     best.map(|(_, c)| c)
-}
-
-/// The cloud as the synthetic scenes place it (its edge across one mining object), drawn up to
-/// [`CLOUD_DRAWS`] times until no other object has more than a quarter of its pixels masked;
-/// the draw hiding the fewest other objects is kept.
-fn aim_cloud(
-    rng: &mut ChaCha8Rng,
-    grid: &SceneGrid,
-    objects: &[PlantedObject],
-) -> (Cloud, Option<usize>) {
-    let mut best: Option<(usize, (Cloud, Option<usize>))> = None;
-    for _ in 0..CLOUD_DRAWS {
-        let drawn = place_cloud(rng, grid, objects);
-        let hidden = objects
-            .iter()
-            .enumerate()
-            .filter(|(i, o)| Some(*i) != drawn.1 && masked_fraction(grid, &drawn.0, o) > 0.25)
-            .count();
-        if !matches!(&best, Some((h, _)) if *h <= hidden) {
-            best = Some((hidden, drawn));
-        }
-        if hidden == 0 {
-            break;
-        }
-    }
-    best.map(|(_, d)| d)
-        .unwrap_or_else(|| place_cloud(rng, grid, objects))
 }
 
 /// Draws the catalogue, the planted objects and the cloud for `bg` with `seed`.
