@@ -215,18 +215,25 @@ fn plant_into_oscd_rennes_then_sweep_and_eval() {
     }
 }
 
+/// Plants into the S2 Tanzania pair with `seed`, sweeps and evaluates it, and prints the report;
+/// `None` when the data is absent.
+fn plant_into_tanzania(seed: u64, tmp: &Path) -> Option<Planted> {
+    let (before, after) = tanzania_pair()?;
+    let p = plant_sweep_eval(&before, &after, &["--scale", "0.001"], seed, tmp);
+    print_report("s2-tanzania", seed, &p);
+    Some(p)
+}
+
 /// Tanzania seed 3 plants two heaps under 1,000 m² on dark savanna. Each is found as an object
 /// about three times its size (the smoothed magnitude spreads over the ground around it), whose
 /// mean visible brightness (0.11) falls below that of spoil; their cores — the most changed
 /// pixels — are as bright as any heap's, and they are `spoil_heap`.
 #[test]
 fn small_heaps_on_a_dark_background_are_spoil_by_their_core() {
-    let Some((before, after)) = tanzania_pair() else {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(p) = plant_into_tanzania(3, tmp.path()) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let p = plant_sweep_eval(&before, &after, &["--scale", "0.001"], 3, tmp.path());
-    print_report("s2-tanzania", 3, &p);
     let o = &p.eval["object"];
     let number = |k: &str| o[k].as_f64().unwrap_or(f64::NAN);
     // Seed 3: recall 1.0, class accuracy 1.0 (0.88 before the core rule), precision@16 1.0.
@@ -243,12 +250,10 @@ fn small_heaps_on_a_dark_background_are_spoil_by_their_core() {
 /// each track was one of them. Touched by track at both ends, they are track again.
 #[test]
 fn a_track_widened_in_places_is_still_a_track() {
-    let Some((before, after)) = tanzania_pair() else {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(p) = plant_into_tanzania(4, tmp.path()) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let p = plant_sweep_eval(&before, &after, &["--scale", "0.001"], 4, tmp.path());
-    print_report("s2-tanzania", 4, &p);
     let o = &p.eval["object"];
     // Seed 4: recall 1.0, class accuracy 1.0 (0.88, both tracks `vegetation_loss`, before).
     let tracks = &o["per_class"]["access_track"];

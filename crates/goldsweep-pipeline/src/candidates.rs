@@ -620,43 +620,34 @@ mod tests {
 
     #[test]
     fn two_pixels_of_new_water_are_kept_only_at_closed_mines_and_illegal_sites() {
+        use ChangeClass::{LeachPond, SpoilHeap};
         use RelationKind::*;
         let (fit, s) = (fit(), settings());
+        let kept =
+            |o: &ObjectStats, class, rel| keeps(o, o.pixels as f64 * 100.0, class, rel, &fit, &s);
         let pond = object(group::WATER, 2, 8.0);
-        let pond_keeps = |rel| keeps(&pond, 200.0, ChangeClass::LeachPond, rel, &fit, &s);
-        assert!(pond_keeps(InsideClosedMine));
-        assert!(pond_keeps(NearClosedMine));
-        assert!(pond_keeps(AtIllegalSite));
-        assert!(!pond_keeps(OutsideCatalogue));
-        assert!(!pond_keeps(NearActiveMine));
+        for rel in [InsideClosedMine, NearClosedMine, AtIllegalSite] {
+            assert!(kept(&pond, LeachPond, rel), "{rel:?}");
+        }
+        for rel in [OutsideCatalogue, NearActiveMine, InsideActiveMine] {
+            assert!(!kept(&pond, LeachPond, rel), "{rel:?}");
+        }
         // Three pixels of new water are kept anywhere; two of land change nowhere.
-        let three = object(group::WATER, 3, 8.0);
-        assert!(keeps(
-            &three,
-            300.0,
-            ChangeClass::LeachPond,
-            OutsideCatalogue,
-            &fit,
-            &s
+        assert!(kept(
+            &object(group::WATER, 3, 8.0),
+            LeachPond,
+            OutsideCatalogue
         ));
-        let land = object(group::LAND, 2, 8.0);
-        assert!(!keeps(
-            &land,
-            200.0,
-            ChangeClass::SpoilHeap,
-            InsideClosedMine,
-            &fit,
-            &s
+        assert!(!kept(
+            &object(group::LAND, 2, 8.0),
+            SpoilHeap,
+            InsideClosedMine
         ));
         // Weak by the focus threshold: not kept.
-        let faint = object(group::WATER, 2, 3.0);
-        assert!(!keeps(
-            &faint,
-            200.0,
-            ChangeClass::LeachPond,
-            InsideClosedMine,
-            &fit,
-            &s
+        assert!(!kept(
+            &object(group::WATER, 2, 3.0),
+            LeachPond,
+            InsideClosedMine
         ));
     }
 }
