@@ -90,7 +90,8 @@ pub struct ObjectSettings {
     pub min_area_m2: f64,
     /// Smallest object kept at or near a closed mine or an illegal site, m².
     pub focus_min_area_m2: f64,
-    /// Smallest object kept, pixels (whatever the pixel size).
+    /// Smallest object kept, pixels (whatever the pixel size); new water at a closed mine or
+    /// an illegal site needs only [`POND_MIN_PIXELS`].
     pub min_pixels: u64,
     /// Distance within which a mine counts as near, m.
     pub near_m: f64,

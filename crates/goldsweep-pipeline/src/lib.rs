@@ -114,7 +114,8 @@ pub struct SweepSettings {
     pub min_area_m2: f64,
     /// Smallest object kept in a focus zone (at or near a closed mine or an illegal site), m².
     pub focus_min_area_m2: f64,
-    /// Smallest object kept, pixels.
+    /// Smallest object kept, pixels (new water at a closed mine or an illegal site needs only
+    /// [`candidates::POND_MIN_PIXELS`]).
     pub min_pixels: u64,
     pub fit: FitParams,
     /// Evidence thresholds and whether the cloud screen is wanted (it runs only on pairs of
