@@ -218,11 +218,7 @@ mod tests {
     use crate::object_stats::Evidence;
 
     fn object(cells: &[(u64, u64)], g: u8, ev: Evidence) -> ObjectStats {
-        let mut s = ObjectStats::pixel(g, cells[0].0, cells[0].1, ev);
-        for &(r, c) in &cells[1..] {
-            s.merge(&ObjectStats::pixel(g, r, c, ev));
-        }
-        s
+        ObjectStats::uniform(g, cells.iter().copied(), ev).expect("cells")
     }
 
     const SPOIL: Evidence = Evidence {

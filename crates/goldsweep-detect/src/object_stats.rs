@@ -136,6 +136,22 @@ impl ObjectStats {
         }
     }
 
+    /// Stats of the object made of `cells` (scene `(row, col)`), every pixel with evidence `ev`;
+    /// `None` without cells.
+    pub fn uniform(
+        group: u8,
+        cells: impl IntoIterator<Item = (u64, u64)>,
+        ev: Evidence,
+    ) -> Option<ObjectStats> {
+        cells
+            .into_iter()
+            .map(|(r, c)| ObjectStats::pixel(group, r, c, ev))
+            .reduce(|mut a, b| {
+                a.merge(&b);
+                a
+            })
+    }
+
     /// Adds `other` into `self` (commutative and associative).
     pub fn merge(&mut self, other: &ObjectStats) {
         self.pixels += other.pixels;
@@ -251,16 +267,8 @@ mod tests {
     use super::*;
 
     fn bar(len: u64, horizontal: bool) -> ObjectStats {
-        let mut s: Option<ObjectStats> = None;
-        for i in 0..len {
-            let (r, c) = if horizontal { (5, i) } else { (i, 5) };
-            let p = ObjectStats::pixel(1, r, c, Evidence::default());
-            match &mut s {
-                Some(s) => s.merge(&p),
-                None => s = Some(p),
-            }
-        }
-        s.unwrap()
+        let cells = (0..len).map(|i| if horizontal { (5, i) } else { (i, 5) });
+        ObjectStats::uniform(1, cells, Evidence::default()).unwrap()
     }
 
     #[test]

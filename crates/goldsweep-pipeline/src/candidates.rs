@@ -612,11 +612,7 @@ mod tests {
             magnitude,
             ..Evidence::default()
         };
-        let mut o = ObjectStats::pixel(g, 10, 10, ev);
-        for c in 1..pixels {
-            o.merge(&ObjectStats::pixel(g, 10, 10 + c, ev));
-        }
-        o
+        ObjectStats::uniform(g, (0..pixels).map(|c| (10, 10 + c)), ev).expect("pixels")
     }
 
     #[test]

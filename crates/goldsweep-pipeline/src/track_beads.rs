@@ -37,15 +37,14 @@ pub const BEAD_SPAN: f64 = 0.6;
 
 /// Reclassifies as tracks the objects judged clearings that are beads on a track (see the
 /// module docs). `judged[i]` is object `i`'s class and certainty, or `None` if it is not
-/// shortlisted; `runs_of[i]` its pixels; `side_m[i]` the side of a pixel at it. Returns the
-/// indices of the objects reclassified, in scene order.
+/// shortlisted; `runs_of[i]` its pixels; `side_m[i]` the side of a pixel at it.
 pub fn string_beads(
     objects: &[ObjectStats],
     judged: &mut [Option<(ChangeClass, Certainty)>],
     runs_of: &[Vec<Run>],
     side_m: &[f64],
     p: &ClassParams,
-) -> Vec<usize> {
+) {
     let is = |i: usize, class: ChangeClass| matches!(judged[i], Some((c, _)) if c == class);
     let tracks: HashMap<(u32, u32), usize> = (0..objects.len())
         .filter(|&i| is(i, ChangeClass::AccessTrack))
@@ -56,7 +55,7 @@ pub fn string_beads(
         })
         .collect();
     if tracks.is_empty() {
-        return Vec::new();
+        return;
     }
     let beads: Vec<usize> = (0..objects.len())
         .filter(|&i| is(i, ChangeClass::VegetationLoss))
@@ -65,20 +64,19 @@ pub fn string_beads(
             let widest = BEAD_WIDTH_FACTOR * p.track_max_width_m.max(3.0 * side_m[i]);
             shape.elongation >= BEAD_MIN_ELONGATION
                 && shape.width * side_m[i] <= widest
-                && strung(&objects[i], &runs_of[i], &tracks)
+                && strung(&runs_of[i], BEAD_SPAN * shape.length, &tracks)
         })
         .collect();
-    for &i in &beads {
+    for i in beads {
         if let Some((class, _)) = judged[i].as_mut() {
             *class = ChangeClass::AccessTrack;
         }
     }
-    beads
 }
 
-/// Whether two different tracks touch the object at points at least [`BEAD_SPAN`] of its
-/// length apart.
-fn strung(o: &ObjectStats, runs: &[Run], tracks: &HashMap<(u32, u32), usize>) -> bool {
+/// Whether two different tracks touch the object of `runs` at points at least `span` pixels
+/// apart.
+fn strung(runs: &[Run], span: f64, tracks: &HashMap<(u32, u32), usize>) -> bool {
     // Per touching track: sum of the contact pixels' coordinates and their number.
     let mut contacts: BTreeMap<usize, (f64, f64, f64)> = BTreeMap::new();
     for r in runs {
@@ -100,7 +98,6 @@ fn strung(o: &ObjectStats, runs: &[Run], tracks: &HashMap<(u32, u32), usize>) ->
         .values()
         .map(|&(sr, sc, n)| (sr / n, sc / n))
         .collect();
-    let span = BEAD_SPAN * o.shape().length;
     points.iter().enumerate().any(|(k, a)| {
         points[k + 1..]
             .iter()
@@ -128,26 +125,22 @@ mod tests {
     /// An object of the pixels `(row, col)` of `rows` × `cols` rectangles given as
     /// `(row0, col0, rows, cols)`, with its runs.
     fn object(g: u8, rects: &[(u32, u32, u32, u32)]) -> (ObjectStats, Vec<Run>) {
-        let mut stats: Option<ObjectStats> = None;
-        let mut runs = Vec::new();
-        for &(r0, c0, h, w) in rects {
-            for r in r0..r0 + h {
-                runs.push(Run {
-                    row: r,
-                    col_start: c0,
-                    col_end: c0 + w,
+        let runs: Vec<Run> = rects
+            .iter()
+            .flat_map(|&(r0, col_start, h, w)| {
+                (r0..r0 + h).map(move |row| Run {
+                    row,
+                    col_start,
+                    col_end: col_start + w,
                     label: 1,
-                });
-                for c in c0..c0 + w {
-                    let p = ObjectStats::pixel(g, r.into(), c.into(), Evidence::default());
-                    match &mut stats {
-                        Some(s) => s.merge(&p),
-                        None => stats = Some(p),
-                    }
-                }
-            }
-        }
-        (stats.expect("pixels"), runs)
+                })
+            })
+            .collect();
+        let cells = runs
+            .iter()
+            .flat_map(|r| (r.col_start..r.col_end).map(|c| (r.row.into(), c.into())));
+        let stats = ObjectStats::uniform(g, cells, Evidence::default()).expect("pixels");
+        (stats, runs)
     }
 
     /// Runs `string_beads` on tracks and clearings (10 m pixels); returns the classes after.

@@ -142,23 +142,26 @@ pub(crate) fn aim_cloud(
     grid: &SceneGrid,
     objects: &[PlantedObject],
 ) -> (Cloud, Option<usize>) {
-    let mut best: Option<(usize, (Cloud, Option<usize>))> = None;
-    for _ in 0..CLOUD_DRAWS {
-        let drawn = place_cloud(rng, grid, objects);
-        let hidden = objects
+    let hidden = |(cloud, target): &(Cloud, Option<usize>)| {
+        objects
             .iter()
             .enumerate()
-            .filter(|(i, o)| Some(*i) != drawn.1 && masked_fraction(grid, &drawn.0, o) > 0.25)
-            .count();
-        if !matches!(&best, Some((h, _)) if *h <= hidden) {
-            best = Some((hidden, drawn));
-        }
-        if hidden == 0 {
+            .filter(|(i, o)| Some(*i) != *target && masked_fraction(grid, cloud, o) > 0.25)
+            .count()
+    };
+    let mut best = place_cloud(rng, grid, objects);
+    let mut fewest = hidden(&best);
+    for _ in 1..CLOUD_DRAWS {
+        if fewest == 0 {
             break;
         }
+        let drawn = place_cloud(rng, grid, objects);
+        let h = hidden(&drawn);
+        if h < fewest {
+            (best, fewest) = (drawn, h);
+        }
     }
-    best.map(|(_, d)| d)
-        .unwrap_or_else(|| place_cloud(rng, grid, objects))
+    best
 }
 
 /// Aims the cloud so its soft edge crosses one planted mining object (not a track), preferring
