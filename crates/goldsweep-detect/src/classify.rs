@@ -84,6 +84,10 @@ pub struct ClassParams {
     /// track (with the track's shape), or — with `spoil_on_bare_visible` — as spoil tipped
     /// on bare ground.
     pub bare_brightening: f32,
+    /// `bare_brightening` for a strip of thin change ([`group::THIN`]) to be a track: a track
+    /// narrower than a pixel grades only part of each pixel it crosses (about half of a 10 m
+    /// pixel for a 4–6 m track), and the strip's mean brightening is that part of the track's.
+    pub thin_bare_brightening: f32,
     /// Mean visible reflectance of the after date that spoil tipped on ground already bare
     /// must reach: brighter than `spoil_visible`, since the brightening it rests on is smaller.
     pub spoil_on_bare_visible: f32,
@@ -107,6 +111,7 @@ impl Default for ClassParams {
             track_min_elongation: 5.0,
             thin_track_min_length_m: 50.0,
             bare_brightening: 0.03,
+            thin_bare_brightening: 0.015,
             spoil_on_bare_visible: 0.15,
             shadow_shift_min: 0.3,
         }
@@ -153,11 +158,19 @@ pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (Change
     let cover_lost = vegetation_lost || e.d_bare >= p.bare_gain;
     let bare_before = e.bare_after - e.d_bare >= p.bare_after;
     // Ground bare on both dates that brightened: graded, compacted or covered with fresh rock.
-    let bare_brightened =
-        bare_before && e.bare_after >= p.bare_after && e.d_bright >= p.bare_brightening;
+    let stayed_bare = bare_before && e.bare_after >= p.bare_after;
+    let bare_brightened = stayed_bare && e.d_bright >= p.bare_brightening;
+    // A strip of thin change is a track's mixed pixels: only part of each was graded, so its
+    // mean brightening is only part of the track's.
+    let track_floor = if stats.group == group::THIN {
+        p.thin_bare_brightening
+    } else {
+        p.bare_brightening
+    };
+    let track_brightened = stayed_bare && e.d_bright >= track_floor;
     // Tracks are often narrower than a pixel: their pixels are mixtures that need not read as
     // bare, so the shape and the change of cover decide, not the after-date bare index.
-    if (cover_lost || bare_brightened) && is_track_shaped(stats, pixel_size_m, p) {
+    if (cover_lost || track_brightened) && is_track_shaped(stats, pixel_size_m, p) {
         return (
             ChangeClass::AccessTrack,
             if cover_lost { Firm } else { Tentative },
@@ -340,6 +353,22 @@ mod tests {
         let darker = bare_ground(-0.02, 0.12, 0.0);
         assert_ne!(
             classify(&object(&wave, group::THIN, darker), 10.0, &p),
+            ChangeClass::AccessTrack
+        );
+        // A strip's pixels are mixtures: graded ground that brightened them by half the floor
+        // of a wider object is a thin track, but not a wider one, nor spoil on bare ground.
+        let faint = bare_ground(0.02, 0.16, -0.02);
+        assert_eq!(
+            judge(&object(&wave, group::THIN, faint), 10.0, &p),
+            (ChangeClass::AccessTrack, Certainty::Tentative)
+        );
+        let long: Vec<_> = (0..30).map(|c| (0, c)).collect();
+        assert_eq!(
+            classify(&object(&long, group::LAND, faint), 10.0, &p),
+            ChangeClass::OtherChange
+        );
+        assert_eq!(
+            classify(&object(&long, group::THIN, faint), 10.0, &p),
             ChangeClass::AccessTrack
         );
         // Four pixels of strip (20 m by the two-pixel rule) are too short.
