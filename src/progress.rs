@@ -147,12 +147,16 @@ impl Progress for LogLines {
     }
 
     fn tile_done(&self, pixels: u64) {
+        // Counting and writing under one lock: the line of each tenth is written before any
+        // later tile is counted, so the lines come in order whichever worker crosses a tenth.
+        let Ok(mut out) = self.out.lock() else {
+            return;
+        };
         let before = self.pixels_done.fetch_add(pixels, Ordering::Relaxed);
         let done = before + pixels;
         let tiles = self.tiles_done.fetch_add(1, Ordering::Relaxed) + 1;
         let total = self.pixels_total.load(Ordering::Relaxed).max(1);
-        // Report when this tile carried the count over a tenth (one line per tenth at most,
-        // exactly one thread sees each crossing because the add is atomic).
+        // Report when this tile carried the count over a tenth (one line per tenth at most).
         let (tenth_before, tenth_now) = (before * 10 / total, done * 10 / total);
         if tenth_now > tenth_before && done < total {
             let elapsed = self.elapsed();
@@ -162,11 +166,13 @@ impl Progress for LogLines {
             } else {
                 0.0
             };
-            self.line(&format!(
-                "detect: {:>3}% ({tiles}/{} tiles, {rate:.1} Mpx/s, ETA {left:.0} s)",
+            // A closed stderr is no reason to stop the sweep.
+            let _ = writeln!(
+                out,
+                "goldsweep: detect: {:>3}% ({tiles}/{} tiles, {rate:.1} Mpx/s, ETA {left:.0} s)",
                 done * 100 / total,
                 self.tiles_total.load(Ordering::Relaxed)
-            ));
+            );
         }
     }
 

@@ -80,6 +80,11 @@ pub struct ClassParams {
     pub thin_track_min_length_m: f64,
     /// Lowest length / width ratio of a track.
     pub track_min_elongation: f64,
+    /// Lowest length / width ratio of a strip of thin change that is a track (the width being
+    /// its area over its length, so a winding strip one pixel wide still has it): where
+    /// pixels are coarse (20–30 m), a small clearing or heap is under three pixels wide too,
+    /// and only its compact shape tells it from a track.
+    pub thin_track_min_elongation: f64,
     /// Brightening of ground that was bare on both dates that counts as a graded or compacted
     /// track (with the track's shape), or — with `spoil_on_bare_visible` — as spoil tipped
     /// on bare ground.
@@ -110,6 +115,7 @@ impl Default for ClassParams {
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
             thin_track_min_length_m: 50.0,
+            thin_track_min_elongation: 2.0,
             bare_brightening: 0.03,
             thin_bare_brightening: 0.015,
             spoil_on_bare_visible: 0.15,
@@ -206,7 +212,7 @@ pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (Change
 }
 
 /// Whether an object has the shape of a track: a [`group::THIN`] strip at least
-/// `thin_track_min_length_m` long, or any object narrow (`track_max_width_m`, at least three pixels
+/// `thin_track_min_length_m` long and not compact (`thin_track_min_elongation`), or any object narrow (`track_max_width_m`, at least three pixels
 /// where pixels are coarse), long and elongated enough. A strip's length is taken as the larger
 /// of its major axis and its area over two pixels of width, so that a winding track, whose
 /// axis is short, still counts.
@@ -215,7 +221,8 @@ fn is_track_shaped(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> b
     let length_m = shape.length * pixel_size_m;
     if stats.group == group::THIN {
         let along_m = stats.pixels as f64 * pixel_size_m / 2.0;
-        return length_m.max(along_m) >= p.thin_track_min_length_m;
+        return shape.elongation >= p.thin_track_min_elongation
+            && length_m.max(along_m) >= p.thin_track_min_length_m;
     }
     // A track a few metres wide changes the pixels it crosses and, through their mixing, up to
     // one pixel either side: allow three pixels where they are coarse.
@@ -325,6 +332,27 @@ mod tests {
             d_bright,
             visible_after,
             shadow_shift: 0.0,
+        }
+    }
+
+    #[test]
+    fn a_compact_thin_strip_is_not_a_track_where_pixels_are_coarse() {
+        let p = ClassParams::default();
+        let cleared = bare_ground(0.04, 0.09, -0.25);
+        // A clearing of 50–60 m at 30 m pixels: two pixels across, no 3 × 3 square of change,
+        // so a strip of thin change, 90 m long by the two-pixel rule.
+        let compact = [(0, 0), (0, 1), (1, 0), (1, 1), (2, 1), (1, 2)];
+        assert_eq!(
+            classify(&object(&compact, group::THIN, cleared), 30.0, &p),
+            ChangeClass::VegetationLoss
+        );
+        // Six pixels in a row are a track at either size.
+        let row: Vec<_> = (0..6).map(|c| (0, c)).collect();
+        for side in [10.0, 30.0] {
+            assert_eq!(
+                classify(&object(&row, group::THIN, cleared), side, &p),
+                ChangeClass::AccessTrack
+            );
         }
     }
 
