@@ -75,7 +75,7 @@ pub struct SceneArgs {
     /// Explicit band roles (1-based), e.g. blue=1,green=2,red=3,nir=4,swir1=5,swir2=6[,scl=7|qa_pixel=7].
     #[arg(long, value_name = "MAP")]
     pub bands: Option<String>,
-    /// Multiply digital numbers by F to get reflectance (default: by sensor profile).
+    /// Multiply digital numbers by F to get reflectance (default: band metadata, else by sensor profile; integers of unknown scale are refused).
     #[arg(long, value_name = "F", allow_negative_numbers = true)]
     pub scale: Option<f64>,
     /// Add F after scaling (default: by sensor profile).

@@ -172,8 +172,14 @@ fn text(t: &str) -> Vec<String> {
 }
 
 /// Copies bands `1..=bands` of the demo before.tif into a new GeoTIFF, with or without its CRS;
-/// `zero` writes all-zero pixels instead of the data. Nodata is 0 on every band.
+/// `zero` writes all-zero pixels instead of the data. Nodata is 0 on every band, and the
+/// scale 1/10000 is in the band metadata unless `unscaled` (the copy has no band names, so no
+/// sensor default applies).
 fn write_fixture(dst: &Path, bands: usize, with_crs: bool, zero: bool) {
+    write_fixture_scaled(dst, bands, with_crs, zero, Some(1e-4));
+}
+
+fn write_fixture_scaled(dst: &Path, bands: usize, with_crs: bool, zero: bool, scale: Option<f64>) {
     let src = Dataset::open(demo("before.tif")).expect("open demo before.tif");
     let (w, h) = src.raster_size();
     let driver = DriverManager::get_driver_by_name("GTiff").expect("GTiff driver");
@@ -199,6 +205,9 @@ fn write_fixture(dst: &Path, bands: usize, with_crs: bool, zero: bool) {
         };
         let mut band = ds.rasterband(b).expect("fixture band");
         band.set_no_data_value(Some(0.0)).expect("set nodata");
+        if let Some(scale) = scale {
+            band.set_scale(scale).expect("set scale");
+        }
         band.write((0, 0), (w, h), &mut Buffer::new((w, h), data))
             .expect("write fixture band");
     }
@@ -208,6 +217,8 @@ fn write_fixture(dst: &Path, bands: usize, with_crs: bool, zero: bool) {
     assert_eq!(check.raster_count(), bands);
     assert_eq!(check.raster_size(), (w, h));
     assert_eq!(check.projection().is_empty(), !with_crs, "fixture CRS");
+    let stored = check.rasterband(1).expect("fixture band").scale();
+    assert_eq!(stored.unwrap_or(1.0), scale.unwrap_or(1.0), "fixture scale");
 }
 
 fn demo_catalogue_json() -> serde_json::Value {
@@ -298,6 +309,28 @@ fn three_band_raster_with_the_default_sensor() {
         let o = sweep(&real, &real, None, &out, &[]);
         assert_bad_input("RGB.byte.tif", &o, Some(&out), &[one(&real)]);
     }
+}
+
+#[test]
+fn integers_of_unknown_scale() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let dn = tmp.path().join("digital_numbers.tif");
+    write_fixture_scaled(&dn, 6, true, false, None);
+    let o = sweep(&dn, &demo("after.tif"), None, &out, &[]);
+    let line = assert_bad_input("UInt16 without a scale", &o, Some(&out), &[one(&dn)]);
+    assert!(
+        line.contains("--scale"),
+        "the line should say what to give: {line}"
+    );
+    // With the scale given, the same file is swept.
+    let o = sweep(&dn, &demo("after.tif"), None, &out, &["--scale", "0.0001"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

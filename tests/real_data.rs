@@ -461,6 +461,9 @@ fn cbers_vrt_stack_with_cloud_masks() {
         &args([
             OsString::from("--sensor"),
             "four-band".into(),
+            // The cube's integers are reflectance × 10000.
+            "--scale".into(),
+            "0.0001".into(),
             "--mask-before".into(),
             mask1.clone().into(),
             "--mask-after".into(),

@@ -2,9 +2,9 @@
 //!
 //! The screen's thresholds are in reflectance, so it runs only where both scenes hold
 //! calibrated reflectance (see `goldsweep_raster`'s radiometry rules); on an 8-bit fraction of
-//! full scale or on integers used as stored it would screen by accident. Given masks, nodata
-//! and Sentinel-2 SCL / Landsat QA_PIXEL bands still apply: the screen only adds the clouds
-//! they miss (a pixel already invalid is neither screened nor a seed).
+//! full scale it would screen by accident (integers of unknown scale are refused when read).
+//! Given masks, nodata and Sentinel-2 SCL / Landsat QA_PIXEL bands still apply: the screen
+//! only adds the clouds they miss (a pixel already invalid is neither screened nor a seed).
 
 use goldsweep_detect::evidence::EvidenceParams;
 use goldsweep_raster::ScenePair;

@@ -68,6 +68,17 @@ pub enum RasterError {
         reason: String,
     },
 
+    /// Integers wider than eight bits with no scale from the options, the band metadata or a
+    /// known sensor: the brightness thresholds of the classes are in reflectance, and digital
+    /// numbers used as stored would pass every one of them.
+    #[error("{}: band {band} ({role}) holds {data_type} integers of unknown scale, not reflectance; pass --scale (and --offset), e.g. --scale 0.0001 for Sentinel-2, or --sensor", path.display())]
+    UnknownScale {
+        path: PathBuf,
+        band: usize,
+        role: &'static str,
+        data_type: String,
+    },
+
     /// The two dates do not overlap.
     #[error("{} and {}: the scenes do not overlap", before.display(), after.display())]
     NoOverlap { before: PathBuf, after: PathBuf },

@@ -10,7 +10,9 @@
 //!   profile, and stacked into one in-memory VRT on the scene's finest grid.
 //! - **Reflectance**: `stored * scale + offset`; explicit options win, then band metadata,
 //!   then sensor defaults (Sentinel-2 integers ÷ 10000, Landsat C2 `SR` files ×2.75e-5 − 0.2),
-//!   else values are used as stored. [`Scene::describe`] records what was chosen.
+//!   8-bit data ÷ 255, floats as stored; integers wider than 8 bits with no scale from any of
+//!   these are refused ([`RasterError::UnknownScale`]). [`Scene::describe`] records what was
+//!   chosen.
 //! - **Validity**: a pixel is invalid when any band equals its nodata value or is NaN/∞, when
 //!   the quality band flags it ([`QaKind`]), when the mask file is non-zero, or when it lies
 //!   outside the other date's footprint. Invalid in either date → invalid in the tile.

@@ -19,6 +19,23 @@ pub(crate) struct Radiometry {
     pub reflectance: bool,
 }
 
+impl Radiometry {
+    /// Whether these are integers wider than eight bits used as stored: digital numbers of
+    /// unknown scale, which no threshold in reflectance can be applied to.
+    pub fn is_unknown_integer(&self, data_type: GdalDataType) -> bool {
+        let integer = matches!(
+            data_type,
+            GdalDataType::UInt16
+                | GdalDataType::Int16
+                | GdalDataType::UInt32
+                | GdalDataType::Int32
+                | GdalDataType::UInt64
+                | GdalDataType::Int64
+        );
+        integer && !self.reflectance && self.scale == 1.0 && self.offset == 0.0
+    }
+}
+
 /// What is known about a band when choosing its radiometry.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct BandFacts {
@@ -37,7 +54,8 @@ pub(crate) struct BandFacts {
 /// 4. Sentinel-2 integer data: scale 1e-4 (L1C/L2A digital numbers are reflectance × 10000);
 /// 5. 8-bit data: 1/255, so thresholds on brightness see a fraction of full scale;
 /// 6. identity (floats and other integer data of unknown sensors are used as stored; floats
-///    are taken to be reflectance already, integers are not).
+///    are taken to be reflectance already, integers are not, and the scene refuses them:
+///    [`Radiometry::is_unknown_integer`]).
 pub(crate) fn choose_radiometry(
     scale: Option<f64>,
     offset: Option<f64>,
@@ -128,6 +146,20 @@ mod tests {
         let r = choose_radiometry(None, None, Sensor::FourBand, facts(GdalDataType::Int16));
         assert_eq!((r.scale, r.offset), (1.0, 0.0));
         assert!(!r.reflectance);
+        // Integers wider than a byte used as stored are digital numbers of unknown scale;
+        // bytes (a fraction of full scale), floats and anything given a scale are not.
+        assert!(r.is_unknown_integer(GdalDataType::Int16));
+        let byte = choose_radiometry(None, None, Sensor::FourBand, facts(GdalDataType::UInt8));
+        assert!(!byte.is_unknown_integer(GdalDataType::UInt8));
+        let float = choose_radiometry(None, None, Sensor::Generic, facts(GdalDataType::Float32));
+        assert!(!float.is_unknown_integer(GdalDataType::Float32));
+        let given = choose_radiometry(
+            Some(1.0),
+            None,
+            Sensor::FourBand,
+            facts(GdalDataType::Int16),
+        );
+        assert!(!given.is_unknown_integer(GdalDataType::Int16));
         let sr = BandFacts {
             landsat_sr_file: true,
             ..u16f

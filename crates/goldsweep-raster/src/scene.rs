@@ -352,13 +352,22 @@ fn band_facts(
         metadata_offset: rb.offset(),
         landsat_sr_file,
     };
+    let radiometry = choose_radiometry(opts.scale, opts.offset, sensor, facts);
+    if radiometry.is_unknown_integer(facts.data_type) {
+        return Err(RasterError::UnknownScale {
+            path: file.into(),
+            band,
+            role: role.name(),
+            data_type: rb.band_type().name(),
+        });
+    }
     Ok(BandInfo {
         role,
         file: file.into(),
         band,
         data_type: rb.band_type().name(),
         nodata: rb.no_data_value(),
-        radiometry: choose_radiometry(opts.scale, opts.offset, sensor, facts),
+        radiometry,
     })
 }
 
