@@ -137,12 +137,11 @@ impl<'a> Spectral<'a> {
         }
     }
 
-    /// Near-infrared reflectance of the after date at `(row, col)`, normalised into the
-    /// before date's radiometry.
+    /// Near-infrared reflectance of the after date at `(row, col)` as recorded (see the water
+    /// index in [`Spectral::evidence`]).
     #[inline]
     fn nir_after(&self, row: usize, col: usize) -> f32 {
-        let f = &self.fit[self.nir];
-        f.gain * self.after[[self.nir, row, col]] + f.offset
+        self.after[[self.nir, row, col]]
     }
 
     /// The group of a pixel whose change reached its threshold: [`group::WATER`] when the after
@@ -179,18 +178,22 @@ impl<'a> Spectral<'a> {
             sum_a += a[k];
         }
         let (ib, ig, ir, inir) = (self.blue, self.green, self.red, self.nir);
+        // Whether the after date is water is read from it as recorded: its normalisation onto
+        // the before date is fitted on land, and can lift a dark band far off (Tanzania's
+        // near infrared: gain 0.69, offset +0.073, a pond's 0.045 read as 0.104).
+        let recorded = |k: usize| self.after[[k, row, col]];
         let (bare_b, bare_a, water_b, water_a) = match self.swir {
             Some((is1, _)) => (
                 bsi(b[ib], b[ir], b[inir], b[is1]),
                 bsi(a[ib], a[ir], a[inir], a[is1]),
                 mndwi(b[ig], b[is1]),
-                mndwi(a[ig], a[is1]),
+                mndwi(recorded(ig), recorded(is1)),
             ),
             None => (
                 visible_bare_index(b[ib], b[ig], b[ir], b[inir]),
                 visible_bare_index(a[ib], a[ig], a[ir], a[inir]),
                 ndwi(b[ig], b[inir]),
-                ndwi(a[ig], a[inir]),
+                ndwi(recorded(ig), recorded(inir)),
             ),
         };
         Evidence {
@@ -651,8 +654,17 @@ mod tests {
             after,
             valid: Array2::from_elem((2, 2), true),
         };
-        let fit = fit(4);
+        let mut fit = fit(4);
         let mut scratch = EvidenceScratch::default();
+        let ev = with_defaults(&mut scratch, &t, &bands, &fit);
+        assert_eq!(ev.group[[0, 0]], group::WATER);
+        // A normalisation fitted on changing vegetation that lifts the near infrared (gain
+        // 0.69, offset +0.073, as in the Tanzania pair) leaves the pond water: whether the
+        // after date is water is read from it as recorded.
+        fit.bands[3].gain = 0.69;
+        fit.bands[3].offset = 0.073;
+        let normalised_nir = 0.69 * WATER[3] + 0.073;
+        assert!(crate::indices::ndwi(WATER[1], normalised_nir) < 0.1);
         let ev = with_defaults(&mut scratch, &t, &bands, &fit);
         assert_eq!(ev.group[[0, 0]], group::WATER);
     }
