@@ -212,10 +212,10 @@ pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (Change
 }
 
 /// Whether an object has the shape of a track: a [`group::THIN`] strip at least
-/// `thin_track_min_length_m` long and not compact (`thin_track_min_elongation`), or any object narrow (`track_max_width_m`, at least three pixels
-/// where pixels are coarse), long and elongated enough. A strip's length is taken as the larger
-/// of its major axis and its area over two pixels of width, so that a winding track, whose
-/// axis is short, still counts.
+/// `thin_track_min_length_m` long and not compact (`thin_track_min_elongation`), or any object
+/// narrow (`track_max_width_m`, at least three pixels where pixels are coarse), long and
+/// elongated enough. A strip's length is taken as the larger of its major axis and its area
+/// over two pixels of width, so that a winding track, whose axis is short, still counts.
 fn is_track_shaped(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> bool {
     let shape = stats.shape();
     let length_m = shape.length * pixel_size_m;
