@@ -115,10 +115,14 @@ impl LogLines {
 
     fn line(&self, text: &str) {
         if let Ok(mut out) = self.out.lock() {
-            // A closed stderr is no reason to stop the sweep.
-            let _ = writeln!(out, "goldsweep: {text}");
+            write_line(&mut **out, text);
         }
     }
+}
+
+/// Writes one log line to `out`; a closed stderr is no reason to stop the sweep.
+fn write_line(out: &mut dyn Write, text: &str) {
+    let _ = writeln!(out, "goldsweep: {text}");
 }
 
 /// `pixels / seconds` in Mpx/s, 0 before any time has passed.
@@ -166,12 +170,13 @@ impl Progress for LogLines {
             } else {
                 0.0
             };
-            // A closed stderr is no reason to stop the sweep.
-            let _ = writeln!(
-                out,
-                "goldsweep: detect: {:>3}% ({tiles}/{} tiles, {rate:.1} Mpx/s, ETA {left:.0} s)",
-                done * 100 / total,
-                self.tiles_total.load(Ordering::Relaxed)
+            write_line(
+                &mut **out,
+                &format!(
+                    "detect: {:>3}% ({tiles}/{} tiles, {rate:.1} Mpx/s, ETA {left:.0} s)",
+                    done * 100 / total,
+                    self.tiles_total.load(Ordering::Relaxed)
+                ),
             );
         }
     }

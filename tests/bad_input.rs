@@ -172,9 +172,9 @@ fn text(t: &str) -> Vec<String> {
 }
 
 /// Copies bands `1..=bands` of the demo before.tif into a new GeoTIFF, with or without its CRS;
-/// `zero` writes all-zero pixels instead of the data. Nodata is 0 on every band, and the
-/// scale 1/10000 is in the band metadata unless `unscaled` (the copy has no band names, so no
-/// sensor default applies).
+/// `zero` writes all-zero pixels instead of the data. Nodata is 0 on every band, and the band
+/// metadata holds the scale 1/10000 ([`write_fixture_scaled`]: the given scale, or none): the
+/// copy has no band names, so no sensor default applies.
 fn write_fixture(dst: &Path, bands: usize, with_crs: bool, zero: bool) {
     write_fixture_scaled(dst, bands, with_crs, zero, Some(1e-4));
 }

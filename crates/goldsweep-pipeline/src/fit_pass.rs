@@ -33,11 +33,11 @@ const WINDOW: usize = 64;
 const BLOCKS_PER_STRATUM: usize = 3;
 
 /// One window per stratum, row-major (see the module docs). Along each axis: one stratum per
-/// three blocks, between 1 and 8 (and at most one per pixel); each window `8 × 64 / strata`
-/// pixels long but at most its stratum, centred on the stratum's centre and moved (or shrunk)
-/// to lie inside the block holding that centre. Along an axis whose blocks are shorter than
-/// 64 pixels or span the whole axis (a striped file) there are 8 strata and the windows are
-/// only kept inside the grid.
+/// `BLOCKS_PER_STRATUM` blocks, between 1 and `STRATA` (and at most one per pixel); each
+/// window `STRATA × WINDOW / strata` pixels long but at most its stratum, centred on the
+/// stratum's centre and moved (or shrunk) to lie inside the block holding that centre. Along
+/// an axis whose blocks are shorter than `WINDOW` or span the whole axis (a striped file)
+/// there are `STRATA` strata and the windows are only kept inside the grid.
 pub fn sample_windows(width: usize, height: usize, block: BlockShape) -> Vec<Window> {
     let (cols, rows) = (
         sample_axis(width, block.width),

@@ -21,7 +21,8 @@ pub(crate) struct Radiometry {
 
 impl Radiometry {
     /// Whether these are integers wider than eight bits used as stored: digital numbers of
-    /// unknown scale, which no threshold in reflectance can be applied to.
+    /// unknown scale, which no threshold in reflectance can be applied to. (Integers are
+    /// reflectance under every rule of [`choose_radiometry`] but the last, the identity.)
     pub fn is_unknown_integer(&self, data_type: GdalDataType) -> bool {
         let integer = matches!(
             data_type,
@@ -32,7 +33,7 @@ impl Radiometry {
                 | GdalDataType::UInt64
                 | GdalDataType::Int64
         );
-        integer && !self.reflectance && self.scale == 1.0 && self.offset == 0.0
+        integer && !self.reflectance
     }
 }
 
