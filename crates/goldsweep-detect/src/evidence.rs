@@ -10,6 +10,12 @@ use crate::object_stats::Evidence;
 use crate::shadow::{shadow_shift, Reflectance};
 use crate::{BandRole, BandSet, TileData};
 
+/// Rounds of growth of new water into the changed pixels around it that pass the pond-edge test
+/// ([`EvidenceParams::water_edge_nir_max`] and the two after it): the widest rim, in pixels, of
+/// mixed pixels and dark liner that joins a pond. Each round reads two pixels around a pixel, so
+/// a tile needs twice as much more halo.
+pub const WATER_EDGE_ROUNDS: usize = 2;
+
 /// Pixel group codes in [`PixelEvidence::group`].
 pub mod group {
     /// Valid pixel, no significant change.
@@ -38,6 +44,13 @@ pub struct EvidenceParams {
     /// absorbs the near infrared (turbid water still stays below 0.1), while a new white roof
     /// or a bright bare surface can pass the water index (green above SWIR1) at 0.2–0.4.
     pub water_nir_max: f32,
+    /// Near-infrared reflectance (as recorded) below which a changed pixel beside new water can
+    /// be the pond's edge: a pixel part water, part bank, or a dark liner.
+    pub water_edge_nir_max: f32,
+    /// Fraction of the before date's near infrared that a pond's edge pixel must have lost.
+    pub water_edge_nir_drop: f32,
+    /// Rise of a water index that a pond's edge pixel must show.
+    pub water_edge_gain: f32,
     /// Water index that both dates must reach for a pixel to be water that stayed water (a pond,
     /// lake or the sea changing colour), which is not change. Higher than `water_after_min`: a
     /// dark roof or wet soil can reach that, and 8-bit data without calibration shifts the index.
@@ -56,6 +69,9 @@ impl Default for EvidenceParams {
             water_after_min: 0.1,
             water_gain_min: 0.2,
             water_nir_max: 0.15,
+            water_edge_nir_max: 0.2,
+            water_edge_nir_drop: 0.25,
+            water_edge_gain: 0.1,
             stable_water_min: 0.3,
             own_fraction: 0.5,
             cloud_screen: true,
@@ -74,6 +90,8 @@ pub struct EvidenceScratch {
     /// The tile's validity, less the screened clouds.
     valid: Vec<bool>,
     lines: LineScratch,
+    /// Pixels that join new water in one round of [`grow_water`].
+    edge: Vec<usize>,
 }
 
 /// The change magnitude and group of every pixel of a window.
@@ -144,17 +162,62 @@ impl<'a> Spectral<'a> {
         self.after[[self.nir, row, col]]
     }
 
-    /// The group of a pixel whose change reached its threshold: [`group::WATER`] when the after
-    /// date is water and the water index rose, [`group::NONE`] when both dates are open water (a
-    /// pond or the sea changing colour), [`group::LAND`] otherwise.
+    /// The 10 m water index (NDWI, green against near infrared) of the before date and of the
+    /// after date as recorded, where the stack also has SWIR (whose index is the evidence's).
+    fn ndwi_pair(&self, row: usize, col: usize) -> Option<(f32, f32)> {
+        self.swir.map(|_| {
+            let (g, n) = (self.green, self.nir);
+            (
+                ndwi(self.before[[g, row, col]], self.before[[n, row, col]]),
+                ndwi(self.after[[g, row, col]], self.after[[n, row, col]]),
+            )
+        })
+    }
+
+    /// Whether the pixel became open water: its near infrared is absorbed and a water index
+    /// reached `water_after_min` after rising by `water_gain_min` — the evidence's (MNDWI with
+    /// SWIR, NDWI without) or, with SWIR, also NDWI. SWIR1 is sampled at 20 m on Sentinel-2,
+    /// and a pond two 10 m pixels wide has no pure SWIR pixel; green and near infrared are 10 m.
+    fn is_new_water(&self, e: &Evidence, row: usize, col: usize, params: &EvidenceParams) -> bool {
+        let rose = |after: f32, before: f32| {
+            after >= params.water_after_min && after - before >= params.water_gain_min
+        };
+        self.nir_after(row, col) < params.water_nir_max
+            && (rose(e.water_after, e.water_after - e.d_water)
+                || self
+                    .ndwi_pair(row, col)
+                    .is_some_and(|(before, after)| rose(after, before)))
+    }
+
+    /// Whether a changed pixel beside new water is part of the pond: a mixed pixel of its edge,
+    /// or the dark liner of a pond not yet full. Its near infrared fell to below
+    /// `water_edge_nir_max` (as recorded) and by at least `water_edge_nir_drop` of the before
+    /// date's, and a water index rose by `water_edge_gain` or more. A heap or clearing beside
+    /// the pond does not darken the near infrared that much.
+    fn is_water_edge(&self, row: usize, col: usize, params: &EvidenceParams) -> bool {
+        let nir = self.nir;
+        let recorded = self.after[[nir, row, col]];
+        let before = self.before[[nir, row, col]];
+        let f = self.fit[nir];
+        let after = f.gain * recorded + f.offset;
+        if recorded >= params.water_edge_nir_max
+            || after > (1.0 - params.water_edge_nir_drop) * before
+        {
+            return false;
+        }
+        let e = self.evidence(row, col, 0.0);
+        let ndwi_rise = self.ndwi_pair(row, col).map_or(f32::MIN, |(b, a)| a - b);
+        e.d_water.max(ndwi_rise) >= params.water_edge_gain
+    }
+
+    /// The group of a pixel whose change reached its threshold: [`group::WATER`] when it became
+    /// open water ([`Spectral::is_new_water`]), [`group::NONE`] when both dates are open water
+    /// (a pond or the sea changing colour), [`group::LAND`] otherwise.
     fn change_group(&self, row: usize, col: usize, magnitude: f32, params: &EvidenceParams) -> u8 {
         let e = self.evidence(row, col, magnitude);
         let water_before = e.water_after - e.d_water;
         let stayed_water = e.water_after.min(water_before) >= params.stable_water_min;
-        if e.water_after >= params.water_after_min
-            && e.d_water >= params.water_gain_min
-            && self.nir_after(row, col) < params.water_nir_max
-        {
+        if self.is_new_water(&e, row, col, params) {
             group::WATER
         } else if stayed_water {
             // Turbidity, algae, glint or haze over a pond, lake or the sea: the surface is
@@ -453,6 +516,7 @@ pub fn pixel_evidence<'a>(
         screen: screen_scratch,
         valid,
         lines,
+        edge,
     } = scratch;
     if params.cloud_screen {
         screen(screen_scratch, tile, bands, valid);
@@ -507,12 +571,100 @@ pub fn pixel_evidence<'a>(
             groups[i] = spectral.change_group(r, c, *m, params);
         }
     }
+    grow_water(groups, cols, &spectral, params, edge);
     PixelEvidence {
         group: ArrayViewMut2::from_shape((rows, cols), groups).expect("one group per pixel"),
         magnitude: ArrayView2::from_shape((rows, cols), magnitude)
             .expect("one magnitude per pixel"),
         spectral,
     }
+}
+
+/// Grows new water, [`WATER_EDGE_ROUNDS`] times, into the land-change pixels 8-connected to it
+/// that pass the pond-edge test ([`Spectral::is_water_edge`]). A pond is found by its pixels of
+/// open water; those along its bank are part bank, and those of a liner not yet under water
+/// are dark but no water index calls them water, so without them a pond is a small core inside
+/// a ring of land change of the same object, which the ring's mean evidence then classifies.
+///
+/// Growth never joins two water bodies ([`on_one_side`]): the dykes between the ponds of a
+/// lattice stay land, and the ponds separate objects.
+fn grow_water(
+    groups: &mut [u8],
+    cols: usize,
+    spectral: &Spectral<'_>,
+    params: &EvidenceParams,
+    edge: &mut Vec<usize>,
+) {
+    if cols == 0 || !groups.contains(&group::WATER) {
+        return;
+    }
+    let rows = groups.len() / cols;
+    for _ in 0..WATER_EDGE_ROUNDS {
+        edge.clear();
+        for (i, _) in groups.iter().enumerate().filter(|(_, &g)| g == group::LAND) {
+            let (r, c) = (i / cols, i % cols);
+            if on_one_side(groups, rows, cols, r, c) && spectral.is_water_edge(r, c, params) {
+                edge.push(i);
+            }
+        }
+        if edge.is_empty() {
+            break;
+        }
+        for &i in edge.iter() {
+            groups[i] = group::WATER;
+        }
+    }
+}
+
+/// The 8 neighbours of a pixel in order around it.
+const RING: [(isize, isize); 8] = [
+    (-1, 0),
+    (-1, 1),
+    (0, 1),
+    (1, 1),
+    (1, 0),
+    (1, -1),
+    (0, -1),
+    (-1, -1),
+];
+
+/// Whether new water touches the pixel `(r, c)` as one body and from one side, so that making
+/// it water joins nothing: the water among its 8 neighbours is one 8-connected piece, and every
+/// water pixel two pixels away lies ahead of the mean direction of that piece — not behind it
+/// or across, where another pond's edge can be taking the pixel beside this one in the same
+/// round.
+fn on_one_side(groups: &[u8], rows: usize, cols: usize, r: usize, c: usize) -> bool {
+    let water = |dr: isize, dc: isize| {
+        let (nr, nc) = (r as isize + dr, c as isize + dc);
+        (0..rows as isize).contains(&nr)
+            && (0..cols as isize).contains(&nc)
+            && groups[nr as usize * cols + nc as usize] == group::WATER
+    };
+    let ring: Vec<(isize, isize)> = RING.into_iter().filter(|&(dr, dc)| water(dr, dc)).collect();
+    let Some(&first) = ring.first() else {
+        return false;
+    };
+    // Flood the piece holding the first water neighbour; one piece holds them all.
+    let mut piece = vec![first];
+    let mut k = 0;
+    while let Some(&(ar, ac)) = piece.get(k) {
+        for &(br, bc) in &ring {
+            if (ar - br).abs() <= 1 && (ac - bc).abs() <= 1 && !piece.contains(&(br, bc)) {
+                piece.push((br, bc));
+            }
+        }
+        k += 1;
+    }
+    if piece.len() != ring.len() {
+        return false;
+    }
+    let (sr, sc) = ring
+        .iter()
+        .fold((0, 0), |(sr, sc), &(dr, dc)| (sr + dr, sc + dc));
+    (-2..=2_isize)
+        .flat_map(|dr| (-2..=2_isize).map(move |dc| (dr, dc)))
+        .filter(|&(dr, dc)| dr.abs() == 2 || dc.abs() == 2)
+        .all(|(dr, dc)| !water(dr, dc) || dr * sr + dc * sc > 0)
 }
 
 #[cfg(test)]
@@ -633,6 +785,100 @@ mod tests {
         );
         assert_eq!(ev.group[[1, 1]], group::NONE, "but water on both dates");
         assert_eq!(ev.group[[2, 2]], group::LAND, "spoil dumped into the pond");
+    }
+
+    #[test]
+    fn a_pond_narrower_than_a_swir_pixel_is_water_with_its_rim_but_not_the_heap_beside_it() {
+        let bands = BandSet::new(BandRole::ALL).unwrap();
+        // Open water in the 10 m bands, but SWIR1 sampled at 20 m still sees the bank: MNDWI
+        // stays negative, NDWI does not.
+        const CORE: [f32; 6] = [0.08, 0.09, 0.06, 0.03, 0.12, 0.06];
+        // Half water, half vegetated bank: no water index reaches water, the near infrared
+        // halves.
+        const RIM: [f32; 6] = [0.055, 0.075, 0.05, 0.165, 0.13, 0.06];
+        let mut after = stack(VEG, 7, 12);
+        for r in 3..5 {
+            for (c, px) in [
+                (2, RIM),
+                (3, RIM),
+                (4, CORE),
+                (5, CORE),
+                (6, CORE),
+                (7, RIM),
+            ]
+            .into_iter()
+            .chain([(8, SPOIL), (9, SPOIL)])
+            {
+                for b in 0..6 {
+                    after[[b, r, c]] = px[b];
+                }
+            }
+        }
+        // The same mixture far from any water.
+        for (r, c) in [(0, 9), (0, 10), (1, 9), (1, 10)] {
+            for b in 0..6 {
+                after[[b, r, c]] = RIM[b];
+            }
+        }
+        let t = TileData {
+            before: stack(VEG, 7, 12),
+            after,
+            valid: Array2::from_elem((7, 12), true),
+        };
+        let fit = fit(6);
+        let mut scratch = EvidenceScratch::default();
+        let ev = with_defaults(&mut scratch, &t, &bands, &fit);
+        assert!(ev.at(3, 5).water_after < 0.0, "MNDWI misses the pond");
+        for c in 2..8 {
+            assert_eq!(ev.group[[3, c]], group::WATER, "column {c}");
+            assert_eq!(ev.group[[4, c]], group::WATER, "column {c}");
+        }
+        assert_eq!(ev.group[[3, 8]], group::LAND, "the heap stays land");
+        assert_eq!(
+            ev.group[[0, 9]],
+            group::LAND,
+            "a mixture alone is not water"
+        );
+    }
+
+    #[test]
+    fn growing_ponds_never_join_them_across_the_dyke_between() {
+        let bands = BandSet::new(BandRole::ALL).unwrap();
+        // Two ponds, with a dyke of `width` pixels whose mixed pixels pass the edge test.
+        const MIX: [f32; 6] = [0.055, 0.075, 0.05, 0.165, 0.13, 0.06];
+        for width in 1..=4 {
+            let cols = 6 + width + 6;
+            let mut after = stack(VEG, 8, cols);
+            for r in 2..6 {
+                for c in 2..cols - 2 {
+                    let px = if (6..6 + width).contains(&c) {
+                        MIX
+                    } else {
+                        WATER
+                    };
+                    for b in 0..6 {
+                        after[[b, r, c]] = px[b];
+                    }
+                }
+            }
+            let t = TileData {
+                before: stack(VEG, 8, cols),
+                after,
+                valid: Array2::from_elem((8, cols), true),
+            };
+            let fit = fit(6);
+            let mut scratch = EvidenceScratch::default();
+            let ev = with_defaults(&mut scratch, &t, &bands, &fit);
+            for r in 2..6 {
+                let dyke: Vec<u8> = (6..6 + width).map(|c| ev.group[[r, c]]).collect();
+                assert!(
+                    dyke.contains(&group::LAND),
+                    "width {width}, row {r}: {dyke:?}"
+                );
+            }
+            assert_eq!(ev.group[[3, 3]], group::WATER, "width {width}");
+            assert_eq!(ev.group[[3, cols - 3]], group::WATER, "width {width}");
+        }
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Binary clean-up of the change groups with 3 × 3 neighbourhoods.
 //!
 //! The cloud screen looks [`crate::cloud::REACH`] pixels around each pixel, the change
-//! magnitude one more (the line evidence of focus zones [`crate::lines::LINE_REACH`]), both
-//! clean-up steps one more each and the split of thin strips ([`split_thin`]) two more, so a
-//! tile needs a halo of [`HALO`] pixels for its core to come out exactly as in a whole-scene
+//! magnitude one more (the line evidence of focus zones [`crate::lines::LINE_REACH`]), the
+//! growth of new water into a pond's rim two per round ([`crate::evidence::WATER_EDGE_ROUNDS`]),
+//! both clean-up steps one more each and the split of thin strips ([`split_thin`]) two more, so
+//! a tile needs a halo of [`HALO`] pixels for its core to come out exactly as in a whole-scene
 //! run.
 //! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter
 //! ([`split_thin`] sets them apart instead).
@@ -13,8 +14,9 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use crate::evidence::group;
 
 /// Halo (pixels) a tile needs for the cloud screen, the smoothed magnitude, the line evidence,
-/// [`clean_groups`] and [`split_thin`] to be exact in its core.
-pub const HALO: usize = crate::cloud::REACH + crate::lines::LINE_REACH + 2 + 2;
+/// the growth of new water, [`clean_groups`] and [`split_thin`] to be exact in its core.
+pub const HALO: usize =
+    crate::cloud::REACH + crate::lines::LINE_REACH + 2 * crate::evidence::WATER_EDGE_ROUNDS + 2 + 2;
 
 /// Neighbour-count code of a land-change pixel: a sum of up to 9 codes keeps the number of land
 /// pixels in its low four bits and the number of water pixels in its high four bits.
