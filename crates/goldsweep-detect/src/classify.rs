@@ -128,9 +128,13 @@ impl Default for ClassParams {
 /// its pixels are in shade on one date and lit on the other ([`crate::shadow`]). Such objects
 /// are shadows of buildings or slopes that moved with the sun or the viewing angle; the pixels
 /// between the shade and the lit ground around them (mixed, smoothed) make up the rest, so
-/// the fraction need not approach one. New water is never one.
+/// the fraction need not approach one. New water is never one, nor is a bright patch of a
+/// focus zone ([`group::BRIGHT`]): fresh rock tipped on dark ground — asphalt, a dark roof, a
+/// shaded yard — reads pixel by pixel as shade that was lit, and at a closed mine a heap
+/// missed costs more than a shadow visited.
 pub fn is_shadow_shift(stats: &ObjectStats, p: &ClassParams) -> bool {
-    stats.group != group::WATER && stats.mean().shadow_shift >= p.shadow_shift_min
+    !matches!(stats.group, group::WATER | group::BRIGHT)
+        && stats.mean().shadow_shift >= p.shadow_shift_min
 }
 
 /// How firmly an object's evidence supports its class.
@@ -270,8 +274,15 @@ mod tests {
         let rest: Vec<_> = (2..10).map(|c| (0, c)).collect();
         o.merge(&object(&rest, 1, SPOIL));
         assert!(!is_shadow_shift(&o, &p));
-        // New water is never one.
-        assert!(!is_shadow_shift(&object(&[(0, 0)], 2, shade), &p));
+        // New water is never one, nor a bright patch at a closed mine.
+        assert!(!is_shadow_shift(
+            &object(&[(0, 0)], group::WATER, shade),
+            &p
+        ));
+        assert!(!is_shadow_shift(
+            &object(&[(0, 0)], group::BRIGHT, shade),
+            &p
+        ));
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub mod group {
     /// out of a wider object ([`crate::morphology::split_thin`]); labelled apart from
     /// [`LAND`].
     pub const THIN: u8 = 3;
+    /// Land change of focus zones that brightened into fresh bare rock or soil, with the mixed
+    /// pixels around it ([`crate::morphology::split_bright`]): a heap, labelled apart from the
+    /// clearing it was tipped on and the [`LAND`] change beside it.
+    pub const BRIGHT: u8 = 4;
     /// Nodata, cloud, shadow or outside either scene: never change.
     pub const INVALID: u8 = 255;
 }
@@ -51,6 +55,19 @@ pub struct EvidenceParams {
     pub water_edge_nir_drop: f32,
     /// Rise of a water index that a pond's edge pixel must show.
     pub water_edge_gain: f32,
+    /// Brightening (mean reflectance) of a land-change pixel that marks fresh rock or soil:
+    /// the pixel form of [`crate::classify::ClassParams::brightening`].
+    pub bright_brightening: f32,
+    /// Mean visible reflectance of the after date that such a pixel reaches: the pixel form of
+    /// [`crate::classify::ClassParams::spoil_visible`].
+    pub bright_visible: f32,
+    /// Brightening below which a land-change pixel that lost its vegetation is a clearing, not
+    /// the mixed edge of a heap: the pixel form of
+    /// [`crate::classify::ClassParams::bare_brightening`].
+    pub clearing_brightening_max: f32,
+    /// ΔNDVI at or below which a land-change pixel lost its vegetation: the pixel form of
+    /// [`crate::classify::ClassParams::ndvi_loss`].
+    pub clearing_ndvi_loss: f32,
     /// Water index that both dates must reach for a pixel to be water that stayed water (a pond,
     /// lake or the sea changing colour), which is not change. Higher than `water_after_min`: a
     /// dark roof or wet soil can reach that, and 8-bit data without calibration shifts the index.
@@ -72,6 +89,10 @@ impl Default for EvidenceParams {
             water_edge_nir_max: 0.2,
             water_edge_nir_drop: 0.25,
             water_edge_gain: 0.1,
+            bright_brightening: 0.07,
+            bright_visible: 0.12,
+            clearing_brightening_max: 0.03,
+            clearing_ndvi_loss: -0.12,
             stable_water_min: 0.3,
             own_fraction: 0.5,
             cloud_screen: true,
@@ -108,7 +129,40 @@ pub struct PixelEvidence<'a> {
     spectral: Spectral<'a>,
 }
 
+/// What a land-change pixel looks like on its own, for [`crate::morphology::split_bright`].
+pub mod tone {
+    /// Not land change, or outside the focus zones.
+    pub const NONE: u8 = 0;
+    /// Brightened into fresh rock or soil: the core of a heap.
+    pub const BRIGHT: u8 = 1;
+    /// Lost its vegetation without brightening: a clearing.
+    pub const CLEARED: u8 = 2;
+    /// Neither: a mixed or weakly changed pixel.
+    pub const MIXED: u8 = 3;
+}
+
 impl PixelEvidence<'_> {
+    /// The [`tone`] of every pixel of the window into `tones` (row-major): land-change pixels
+    /// of the focus zones (`focus`, window-shaped) get theirs from their evidence.
+    pub fn tones(&self, focus: ArrayView2<'_, bool>, params: &EvidenceParams, tones: &mut Vec<u8>) {
+        tones.clear();
+        tones.extend(self.group.indexed_iter().map(|((r, c), &g)| {
+            if g != group::LAND || !focus[[r, c]] {
+                return tone::NONE;
+            }
+            let e = self.at(r, c);
+            if e.d_bright >= params.bright_brightening && e.visible_after >= params.bright_visible {
+                tone::BRIGHT
+            } else if e.d_ndvi <= params.clearing_ndvi_loss
+                && e.d_bright < params.clearing_brightening_max
+            {
+                tone::CLEARED
+            } else {
+                tone::MIXED
+            }
+        }));
+    }
+
     /// All evidence of the pixel at `(row, col)` of the window; zero for an invalid pixel.
     pub fn at(&self, row: usize, col: usize) -> Evidence {
         let magnitude = self.magnitude[[row, col]];

@@ -14,7 +14,7 @@ pub struct Fragments {
     pub stats: Vec<ObjectStats>,
 }
 
-/// Labels 8-connected pixels of the same change group (land, thin land or water) in `groups`. `origin` is
+/// Labels 8-connected pixels of the same change group (land, thin land, bright land or water) in `groups`. `origin` is
 /// the scene position `(row, col)` of the first pixel, used for the fragments' coordinates, and
 /// `evidence(row, col)` gives the evidence of a labelled pixel of `groups`.
 ///
@@ -41,7 +41,7 @@ pub fn label_fragments(
     let (rows, cols) = groups.dim();
     let groups = groups.as_standard_layout();
     let groups = groups.as_slice().unwrap_or(&[]);
-    let is_change = |g: u8| matches!(g, group::LAND | group::WATER | group::THIN);
+    let is_change = |g: u8| matches!(g, group::LAND | group::WATER | group::THIN | group::BRIGHT);
     // First pass: provisional labels, merged through `parent` where fragments meet.
     let mut labels = vec![0u32; rows * cols];
     let mut parent: Vec<u32> = vec![0];

@@ -3,9 +3,9 @@
 //! The cloud screen looks [`crate::cloud::REACH`] pixels around each pixel, the change
 //! magnitude one more (the line evidence of focus zones [`crate::lines::LINE_REACH`]), the
 //! growth of new water into a pond's rim two per round ([`crate::evidence::WATER_EDGE_ROUNDS`]),
-//! both clean-up steps one more each and the split of thin strips ([`split_thin`]) two more, so
-//! a tile needs a halo of [`HALO`] pixels for its core to come out exactly as in a whole-scene
-//! run.
+//! both clean-up steps one more each, the split of thin strips ([`split_thin`]) two more and
+//! that of bright heaps ([`split_bright`]) one per round, so a tile needs a halo of [`HALO`]
+//! pixels for its core to come out exactly as in a whole-scene run.
 //! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter
 //! ([`split_thin`] sets them apart instead).
 
@@ -14,9 +14,15 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use crate::evidence::group;
 
 /// Halo (pixels) a tile needs for the cloud screen, the smoothed magnitude, the line evidence,
-/// the growth of new water, [`clean_groups`] and [`split_thin`] to be exact in its core.
-pub const HALO: usize =
-    crate::cloud::REACH + crate::lines::LINE_REACH + 2 * crate::evidence::WATER_EDGE_ROUNDS + 2 + 2;
+/// the growth of new water, [`clean_groups`], [`split_thin`] and [`split_bright`] to be exact in
+/// its core.
+pub const HALO: usize = crate::cloud::REACH
+    + crate::lines::LINE_REACH
+    + 2 * crate::evidence::WATER_EDGE_ROUNDS
+    + 2
+    + 2
+    + 1
+    + BRIGHT_ROUNDS;
 
 /// Neighbour-count code of a land-change pixel: a sum of up to 9 codes keeps the number of land
 /// pixels in its low four bits and the number of water pixels in its high four bits.
@@ -37,6 +43,8 @@ pub struct CleanScratch {
     neighbours: Vec<u8>,
     /// Land pixels whose whole 3 × 3 neighbourhood is land ([`split_thin`]).
     eroded: Vec<bool>,
+    /// Pixels of the bright cores ([`split_bright`]).
+    core: Vec<bool>,
 }
 
 /// Removes isolated change pixels (no changed 8-neighbour), then fills pixels without change
@@ -177,6 +185,65 @@ pub fn split_thin(
     }
 }
 
+/// Rounds of growth of a heap's bright core into the mixed pixels around it in
+/// [`split_bright`], after one round that fills its holes.
+pub const BRIGHT_ROUNDS: usize = 2;
+
+/// Sets the land change of focus zones that brightened into fresh rock or soil apart as
+/// [`group::BRIGHT`], so that a heap tipped on a clearing, or beside it, is labelled apart
+/// from the clearing. `tones` (row-major, [`crate::evidence::tone`]) says what each land-change
+/// pixel looks like on its own; those of [`tone::BRIGHT`] are the cores. A land pixel with at
+/// least five core neighbours joins the core (a hole: a shaded slope, a patch of darker rock),
+/// then the cores grow [`BRIGHT_ROUNDS`] times into the land pixels beside them that are not a
+/// clearing's ([`tone::CLEARED`]): the mixed pixels around a heap, part heap and part ground,
+/// belong to it. Without a core, land change stays [`group::LAND`].
+///
+/// [`tone::BRIGHT`]: crate::evidence::tone::BRIGHT
+/// [`tone::CLEARED`]: crate::evidence::tone::CLEARED
+pub fn split_bright(scratch: &mut CleanScratch, mut g: ArrayViewMut2<'_, u8>, tones: &[u8]) {
+    use crate::evidence::tone;
+    let (rows, cols) = g.dim();
+    if tones.len() != rows * cols || !tones.contains(&tone::BRIGHT) {
+        return;
+    }
+    let core = &mut scratch.core;
+    core.clear();
+    core.extend(tones.iter().map(|&t| t == tone::BRIGHT));
+    let land = |g: &ArrayViewMut2<'_, u8>, i: usize| g[[i / cols, i % cols]] == group::LAND;
+    let core_neighbours = |core: &[bool], i: usize| {
+        let (r, c) = (i / cols, i % cols);
+        let near = |x: usize, n: usize| x.saturating_sub(1)..(x + 2).min(n);
+        near(r, rows)
+            .flat_map(|rr| near(c, cols).map(move |cc| rr * cols + cc))
+            .filter(|&j| j != i && core[j])
+            .count()
+    };
+    let mut joining: Vec<usize> = Vec::new();
+    for round in 0..=BRIGHT_ROUNDS {
+        joining.clear();
+        for i in 0..rows * cols {
+            if core[i] || !land(&g, i) || tones[i] == tone::NONE {
+                continue;
+            }
+            let n = core_neighbours(core, i);
+            let joins = if round == 0 {
+                n >= 5
+            } else {
+                n > 0 && tones[i] != tone::CLEARED
+            };
+            if joins {
+                joining.push(i);
+            }
+        }
+        for &i in &joining {
+            core[i] = true;
+        }
+    }
+    for (i, _) in core.iter().enumerate().filter(|(_, &c)| c) {
+        g[[i / cols, i % cols]] = group::BRIGHT;
+    }
+}
+
 /// Sums of the codes of the 8 neighbours of each pixel of window row `r`, from a buffer of
 /// codes padded with one zero row and column on every side (`w` columns wide).
 fn neighbour_sums(codes: &[u8], w: usize, r: usize, columns: &mut [u8], out: &mut [u8]) {
@@ -198,6 +265,54 @@ fn neighbour_sums(codes: &[u8], w: usize, r: usize, columns: &mut [u8], out: &mu
 mod tests {
     use super::*;
     use ndarray::{array, Array2};
+
+    #[test]
+    fn a_heap_on_a_clearing_is_split_from_it_with_its_rim_and_holes() {
+        use crate::evidence::tone::{BRIGHT as B, CLEARED as C, MIXED as M, NONE as N};
+        // A cleared patch (columns 1–9) with a heap in its right half: a bright core with a
+        // darker hole, a rim of mixed pixels, and a mixed pixel out in the clearing.
+        let tones = array![
+            [N, N, N, N, N, N, N, N, N, N, N],
+            [N, C, C, C, M, M, M, M, M, C, N],
+            [N, C, M, C, C, M, B, B, B, M, N],
+            [N, C, C, C, C, M, B, M, B, M, N],
+            [N, C, C, C, C, M, B, B, B, M, N],
+            [N, C, C, C, C, C, M, M, M, M, N],
+            [N, N, N, N, N, N, N, N, N, N, N],
+        ];
+        let mut g = tones.mapv(|t| if t == N { group::NONE } else { group::LAND });
+        split_bright(
+            &mut CleanScratch::default(),
+            g.view_mut(),
+            tones.as_slice().unwrap(),
+        );
+        let bright = g.mapv(|v| u8::from(v == group::BRIGHT));
+        assert_eq!(
+            bright,
+            array![
+                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                [0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0],
+                [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0],
+                [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0],
+                [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0],
+                [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0],
+                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            ]
+        );
+        // The clearing and its lone mixed pixel stay land.
+        assert_eq!(g[[2, 2]], group::LAND);
+        assert_eq!(g[[5, 1]], group::LAND);
+        // Without a bright core nothing moves.
+        let tones = tones.mapv(|t| if t == B { M } else { t });
+        let mut h = tones.mapv(|t| if t == N { group::NONE } else { group::LAND });
+        let before = h.clone();
+        split_bright(
+            &mut CleanScratch::default(),
+            h.view_mut(),
+            tones.as_slice().unwrap(),
+        );
+        assert_eq!(h, before);
+    }
 
     #[test]
     fn thin_strips_split_only_in_focus_and_not_because_of_a_mask() {

@@ -4,7 +4,7 @@ use ndarray::{s, Array2, ArrayView2};
 
 use crate::evidence::{pixel_evidence, EvidenceParams, EvidenceScratch};
 use crate::label::{label_fragments, Fragments};
-use crate::morphology::{clean_groups, split_thin, CleanScratch};
+use crate::morphology::{clean_groups, split_bright, split_thin, CleanScratch};
 use crate::normalise::SceneFit;
 use crate::{BandSet, TileData};
 
@@ -35,6 +35,8 @@ pub struct TileDetection {
 pub struct TileScratch {
     evidence: EvidenceScratch,
     clean: CleanScratch,
+    /// [`crate::evidence::tone`] of each pixel of the window.
+    tones: Vec<u8>,
 }
 
 /// Runs the whole kernel on one window with fresh working memory; see [`detect_tile_with`].
@@ -59,8 +61,9 @@ pub fn detect_tile(
 /// Runs the whole kernel on one window, with working memory from `scratch`. The result does
 /// not depend on what `scratch` was used for before. `focus` (window-shaped) marks the pixels
 /// of focus zones, where change is detected from `fit.focus_threshold`, faint tracks by their
-/// line evidence (see [`pixel_evidence`]), and thin strips of land change are split from the
-/// objects they run out of ([`split_thin`]).
+/// line evidence (see [`pixel_evidence`]), thin strips of land change are split from the
+/// objects they run out of ([`split_thin`]), and heaps from the clearings they lie on
+/// ([`split_bright`]).
 pub fn detect_tile_with(
     scratch: &mut TileScratch,
     tile: &TileData,
@@ -72,8 +75,10 @@ pub fn detect_tile_with(
 ) -> TileDetection {
     let mut ev = pixel_evidence(&mut scratch.evidence, tile, bands, fit, params, focus);
     clean_groups(&mut scratch.clean, ev.group.view_mut());
-    if focus.is_some() {
-        split_thin(&mut scratch.clean, ev.group.view_mut(), focus);
+    if let Some(focus) = focus {
+        split_thin(&mut scratch.clean, ev.group.view_mut(), Some(focus));
+        ev.tones(focus, params, &mut scratch.tones);
+        split_bright(&mut scratch.clean, ev.group.view_mut(), &scratch.tones);
     }
     let groups = ev
         .group
