@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use gdal::raster::Buffer;
-use gdal::{Dataset, DriverManager};
+use gdal::{Dataset, DriverManager, Metadata};
 
 const OUTPUTS: [&str; 4] = [
     "candidates.geojson",
@@ -325,6 +325,52 @@ fn integers_of_unknown_scale() {
     );
     // With the scale given, the same file is swept.
     let o = sweep(&dn, &demo("after.tif"), None, &out, &["--scale", "0.0001"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn reflectance_scale_metadata_is_read_and_checked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let dn = tmp.path().join("digital_numbers.tif");
+    write_fixture_scaled(&dn, 6, true, false, None);
+    let mut ds = Dataset::open_ex(
+        &dn,
+        gdal::DatasetOptions {
+            open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE,
+            ..Default::default()
+        },
+    )
+    .expect("open fixture for update");
+    ds.set_metadata_item("REFLECTANCE_SCALE", "ten thousand", "")
+        .expect("set metadata");
+    drop(ds);
+    let o = sweep(&dn, &demo("after.tif"), None, &out, &[]);
+    let line = assert_bad_input(
+        "REFLECTANCE_SCALE not a number",
+        &o,
+        Some(&out),
+        &[one(&dn)],
+    );
+    assert!(line.contains("REFLECTANCE_SCALE"), "{line}");
+    // The same integers with REFLECTANCE_SCALE=10000 are reflectance × 10000.
+    let mut ds = Dataset::open_ex(
+        &dn,
+        gdal::DatasetOptions {
+            open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE,
+            ..Default::default()
+        },
+    )
+    .expect("open fixture for update");
+    ds.set_metadata_item("REFLECTANCE_SCALE", "10000", "")
+        .expect("set metadata");
+    drop(ds);
+    let o = sweep(&dn, &demo("after.tif"), None, &out, &[]);
     assert_eq!(
         o.status.code(),
         Some(0),

@@ -79,6 +79,10 @@ pub enum RasterError {
         data_type: String,
     },
 
+    /// A `REFLECTANCE_SCALE` dataset metadata item that is not a positive number.
+    #[error("{}: REFLECTANCE_SCALE metadata \"{value}\" is not a positive number (reflectance = stored value / REFLECTANCE_SCALE); fix it or pass --scale", path.display())]
+    BadReflectanceScale { path: PathBuf, value: String },
+
     /// The two dates do not overlap.
     #[error("{} and {}: the scenes do not overlap", before.display(), after.display())]
     NoOverlap { before: PathBuf, after: PathBuf },

@@ -9,7 +9,7 @@
 //!   SWIR1, SWIR2) by an explicit [`BandMapping`], the band descriptions, or a [`Sensor`]
 //!   profile, and stacked into one in-memory VRT on the scene's finest grid.
 //! - **Reflectance**: `stored * scale + offset`; explicit options win, then band metadata,
-//!   then sensor defaults (Sentinel-2 integers ÷ 10000, Landsat C2 `SR` files ×2.75e-5 − 0.2),
+//!   then a dataset `REFLECTANCE_SCALE=N` item (÷ N), then sensor defaults (Sentinel-2 integers ÷ 10000, Landsat C2 `SR` files ×2.75e-5 − 0.2),
 //!   8-bit data ÷ 255, floats as stored; integers wider than 8 bits with no scale from any of
 //!   these are refused ([`RasterError::UnknownScale`]). [`Scene::describe`] records what was
 //!   chosen.

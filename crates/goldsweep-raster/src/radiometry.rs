@@ -44,6 +44,9 @@ pub(crate) struct BandFacts {
     /// Scale and offset stored in the file's band metadata, if any.
     pub metadata_scale: Option<f64>,
     pub metadata_offset: Option<f64>,
+    /// `1 / N` from a `REFLECTANCE_SCALE=N` item of the dataset's metadata (reflectance is
+    /// the stored value divided by N), as written by `goldsweep synth` and `goldsweep plant`.
+    pub dataset_scale: Option<f64>,
     /// The band comes from a Landsat Collection 2 `*_SR_B*` surface-reflectance file.
     pub landsat_sr_file: bool,
 }
@@ -51,10 +54,11 @@ pub(crate) struct BandFacts {
 /// Chooses scale and offset, first match wins:
 /// 1. explicit options (if either is given, the other defaults to scale 1 / offset 0);
 /// 2. scale/offset stored in the band metadata, unless they are the identity;
-/// 3. Landsat Collection 2 surface reflectance files: scale 2.75e-5, offset −0.2;
-/// 4. Sentinel-2 integer data: scale 1e-4 (L1C/L2A digital numbers are reflectance × 10000);
-/// 5. 8-bit data: 1/255, so thresholds on brightness see a fraction of full scale;
-/// 6. identity (floats and other integer data of unknown sensors are used as stored; floats
+/// 3. a `REFLECTANCE_SCALE=N` item in the dataset metadata: scale 1/N;
+/// 4. Landsat Collection 2 surface reflectance files: scale 2.75e-5, offset −0.2;
+/// 5. Sentinel-2 integer data: scale 1e-4 (L1C/L2A digital numbers are reflectance × 10000);
+/// 6. 8-bit data: 1/255, so thresholds on brightness see a fraction of full scale;
+/// 7. identity (floats and other integer data of unknown sensors are used as stored; floats
 ///    are taken to be reflectance already, integers are not, and the scene refuses them:
 ///    [`Radiometry::is_unknown_integer`]).
 pub(crate) fn choose_radiometry(
@@ -78,6 +82,14 @@ pub(crate) fn choose_radiometry(
             scale: meta_scale,
             offset: meta_offset,
             source: "band metadata",
+            reflectance: true,
+        };
+    }
+    if let Some(scale) = facts.dataset_scale {
+        return Radiometry {
+            scale,
+            offset: 0.0,
+            source: "dataset metadata (REFLECTANCE_SCALE)",
             reflectance: true,
         };
     }
@@ -127,6 +139,7 @@ mod tests {
             data_type,
             metadata_scale: None,
             metadata_offset: None,
+            dataset_scale: None,
             landsat_sr_file: false,
         }
     }
@@ -173,5 +186,20 @@ mod tests {
         };
         let r = choose_radiometry(None, None, Sensor::LandsatOli, meta);
         assert_eq!((r.scale, r.offset, r.source), (0.5, 0.0, "band metadata"));
+        // REFLECTANCE_SCALE=1000 (Sentinel-2 surface reflectance × 1000) wins over the
+        // Sentinel-2 default of ÷ 10000, and the band metadata over it.
+        let per_mille = BandFacts {
+            dataset_scale: Some(1e-3),
+            ..u16f
+        };
+        let r = choose_radiometry(None, None, Sensor::Sentinel2, per_mille);
+        assert_eq!((r.scale, r.offset), (1e-3, 0.0));
+        assert!(!r.is_unknown_integer(GdalDataType::UInt16));
+        let both = BandFacts {
+            metadata_scale: Some(1e-4),
+            ..per_mille
+        };
+        let r = choose_radiometry(None, None, Sensor::Sentinel2, both);
+        assert_eq!(r.source, "band metadata");
     }
 }

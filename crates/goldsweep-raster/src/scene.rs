@@ -334,6 +334,21 @@ fn open_folder(dir: &Path, opts: &SceneOptions) -> Result<Resolved, RasterError>
     })
 }
 
+/// `1 / N` from the dataset's `REFLECTANCE_SCALE=N` metadata item (reflectance = stored / N),
+/// if it has one; an item that is not a positive number is bad input.
+fn dataset_reflectance_scale(file: &Path, ds: &Dataset) -> Result<Option<f64>, RasterError> {
+    let Some(text) = ds.metadata_item("REFLECTANCE_SCALE", "") else {
+        return Ok(None);
+    };
+    match text.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(Some(1.0 / n)),
+        _ => Err(RasterError::BadReflectanceScale {
+            path: file.into(),
+            value: text,
+        }),
+    }
+}
+
 fn band_facts(
     file: &Path,
     ds: &Dataset,
@@ -350,6 +365,7 @@ fn band_facts(
         data_type: rb.band_type(),
         metadata_scale: rb.scale(),
         metadata_offset: rb.offset(),
+        dataset_scale: dataset_reflectance_scale(file, ds)?,
         landsat_sr_file,
     };
     let radiometry = choose_radiometry(opts.scale, opts.offset, sensor, facts);

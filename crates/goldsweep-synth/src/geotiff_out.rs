@@ -25,6 +25,9 @@ pub struct TiffSpec<'a> {
     pub nodata: Option<f64>,
     /// Dataset metadata items (default domain).
     pub metadata: &'a [(&'a str, String)],
+    /// Band scale (offset 0) that turns the stored values into reflectance, written where
+    /// every GDAL reader finds it.
+    pub scale: Option<f64>,
 }
 
 /// Writes `bands` on `grid` to `path` atomically.
@@ -95,6 +98,10 @@ fn write_to<T: GdalType + Copy>(
         let mut rb = ds.rasterband(i + 1).map_err(gdal_err("GetRasterBand"))?;
         rb.set_description(band.description)
             .map_err(gdal_err("SetDescription"))?;
+        if let Some(scale) = spec.scale {
+            rb.set_scale(scale).map_err(gdal_err("SetScale"))?;
+            rb.set_offset(0.0).map_err(gdal_err("SetOffset"))?;
+        }
         if let Some(nd) = spec.nodata {
             rb.set_no_data_value(Some(nd))
                 .map_err(gdal_err("SetNoDataValue"))?;

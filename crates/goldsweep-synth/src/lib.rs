@@ -70,6 +70,10 @@ use crate::truth::Context;
 /// `SENSOR` metadata of the synthetic scenes.
 const SYNTH_SENSOR: &str = "synthetic Sentinel-2 L2A (goldsweep-synth)";
 
+/// Stored values per unit reflectance of the before and after images: written as their band
+/// scale (1 / 10000) and as the dataset item `REFLECTANCE_SCALE`.
+const REFLECTANCE_SCALE: f64 = 10000.0;
+
 /// Names of the files [`generate`] writes, in writing order.
 pub const OUTPUT_FILES: [&str; 7] = [
     "before.tif",
@@ -92,7 +96,7 @@ fn date_metadata(date: Option<&str>, sensor: &str) -> Vec<(&'static str, String)
         ));
     }
     meta.push(("SENSOR", sensor.to_string()));
-    meta.push(("REFLECTANCE_SCALE", "10000".to_string()));
+    meta.push(("REFLECTANCE_SCALE", REFLECTANCE_SCALE.to_string()));
     meta
 }
 
@@ -145,6 +149,7 @@ pub(crate) fn write_outputs(out_dir: &Path, o: OutputSet<'_>) -> Result<Vec<Path
         let spec = TiffSpec {
             nodata: Some(0.0),
             metadata: &meta,
+            scale: Some(1.0 / REFLECTANCE_SCALE),
         };
         write_geotiff(&path(name), &grid, bands(planes), &spec)?;
         files.push(path(name));
@@ -160,6 +165,7 @@ pub(crate) fn write_outputs(out_dir: &Path, o: OutputSet<'_>) -> Result<Vec<Path
         &TiffSpec {
             nodata: None,
             metadata: &mask_meta,
+            scale: None,
         },
     )?;
     files.push(path("after_mask.tif"));
@@ -177,6 +183,7 @@ pub(crate) fn write_outputs(out_dir: &Path, o: OutputSet<'_>) -> Result<Vec<Path
         &TiffSpec {
             nodata: Some(255.0),
             metadata: &truth_meta,
+            scale: None,
         },
     )?;
     files.push(path("truth_change.tif"));
