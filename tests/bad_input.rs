@@ -333,23 +333,27 @@ fn integers_of_unknown_scale() {
     );
 }
 
-#[test]
-fn reflectance_scale_metadata_is_read_and_checked() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = tmp.path().join("out");
-    let dn = tmp.path().join("digital_numbers.tif");
-    write_fixture_scaled(&dn, 6, true, false, None);
+/// Sets the dataset metadata item `REFLECTANCE_SCALE` of the GeoTIFF at `path` to `value`.
+fn set_reflectance_scale(path: &Path, value: &str) {
     let mut ds = Dataset::open_ex(
-        &dn,
+        path,
         gdal::DatasetOptions {
             open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE,
             ..Default::default()
         },
     )
     .expect("open fixture for update");
-    ds.set_metadata_item("REFLECTANCE_SCALE", "ten thousand", "")
+    ds.set_metadata_item("REFLECTANCE_SCALE", value, "")
         .expect("set metadata");
-    drop(ds);
+}
+
+#[test]
+fn reflectance_scale_metadata_is_read_and_checked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let dn = tmp.path().join("digital_numbers.tif");
+    write_fixture_scaled(&dn, 6, true, false, None);
+    set_reflectance_scale(&dn, "ten thousand");
     let o = sweep(&dn, &demo("after.tif"), None, &out, &[]);
     let line = assert_bad_input(
         "REFLECTANCE_SCALE not a number",
@@ -359,17 +363,7 @@ fn reflectance_scale_metadata_is_read_and_checked() {
     );
     assert!(line.contains("REFLECTANCE_SCALE"), "{line}");
     // The same integers with REFLECTANCE_SCALE=10000 are reflectance × 10000.
-    let mut ds = Dataset::open_ex(
-        &dn,
-        gdal::DatasetOptions {
-            open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE,
-            ..Default::default()
-        },
-    )
-    .expect("open fixture for update");
-    ds.set_metadata_item("REFLECTANCE_SCALE", "10000", "")
-        .expect("set metadata");
-    drop(ds);
+    set_reflectance_scale(&dn, "10000");
     let o = sweep(&dn, &demo("after.tif"), None, &out, &[]);
     assert_eq!(
         o.status.code(),
