@@ -119,6 +119,74 @@ mod tests {
     }
 
     #[test]
+    fn a_leach_site_in_a_focus_zone_is_a_heap_a_clearing_and_a_pond() {
+        use crate::classify::{classify, ClassParams};
+        use crate::evidence::group;
+        use crate::ChangeClass;
+        const VEG: [f32; 6] = [0.03, 0.06, 0.04, 0.30, 0.16, 0.08];
+        const SOIL: [f32; 6] = [0.05, 0.07, 0.09, 0.15, 0.22, 0.17];
+        const SPOIL: [f32; 6] = [0.20, 0.24, 0.28, 0.32, 0.38, 0.30];
+        const WATER: [f32; 6] = [0.08, 0.09, 0.06, 0.03, 0.01, 0.01];
+        let (rows, cols) = (32, 40);
+        let before = Array3::from_shape_fn((6, rows, cols), |(b, _, _)| VEG[b]);
+        // A heap tipped on a clearing, a pond dug beside it.
+        let after = Array3::from_shape_fn((6, rows, cols), |(b, r, c)| {
+            if (12..19).contains(&r) && (10..17).contains(&c) {
+                SPOIL[b]
+            } else if (6..26).contains(&r) && (4..24).contains(&c) {
+                SOIL[b]
+            } else if (10..16).contains(&r) && (28..34).contains(&c) {
+                WATER[b]
+            } else {
+                VEG[b]
+            }
+        });
+        let t = TileData {
+            before,
+            after,
+            valid: Array2::from_elem((rows, cols), true),
+        };
+        let bands = BandSet::new(BandRole::ALL).unwrap();
+        let fit = crate::normalise::identity_fit(6, 3.0, 3.3);
+        let focus = Array2::from_elem((rows, cols), true);
+        let core = Core {
+            row_offset: 0,
+            col_offset: 0,
+            rows,
+            cols,
+            scene_row: 0,
+            scene_col: 0,
+        };
+        let det = detect_tile_with(
+            &mut TileScratch::default(),
+            &t,
+            &bands,
+            &fit,
+            &EvidenceParams::default(),
+            core,
+            Some(focus.view()),
+        );
+        let mut found: Vec<(u8, ChangeClass)> = det
+            .fragments
+            .stats
+            .iter()
+            .map(|f| (f.group, classify(f, 10.0, &ClassParams::default())))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                (group::LAND, ChangeClass::VegetationLoss),
+                (group::WATER, ChangeClass::LeachPond),
+                (group::BRIGHT, ChangeClass::SpoilHeap),
+            ]
+        );
+        // Without the focus zone the heap and its clearing are one object.
+        let det = detect_tile(&t, &bands, &fit, &EvidenceParams::default(), core);
+        assert_eq!(det.fragments.stats.len(), 2);
+    }
+
+    #[test]
     fn reused_scratch_gives_the_same_result_as_a_fresh_one() {
         let bands = BandSet::new(BandRole::ALL).unwrap();
         let fit = crate::normalise::identity_fit(6, 3.0, 3.3);
