@@ -9,12 +9,14 @@
 //! - [`normalise`] — relative radiometric normalisation of the after date onto the before date
 //!   and the scene-adaptive change threshold ([`normalise::SceneFit`], fitted on a sample).
 //! - [`indices`] — NDVI, MNDWI/NDWI, BSI and the visible bare proxy.
-//! - [`evidence`] — per-pixel change magnitude, index deltas and change group (land / water).
+//! - [`evidence`] — per-pixel change magnitude, index deltas and change group (land / water),
+//!   new water grown into its pond's mixed bank and dark liner.
 //! - [`shadow`] — shadow shifts: shade on one date, sunlight on the other (not land change).
 //! - [`lines`] — line evidence: faint tracks in focus zones, found by their consistent change
 //!   along a line against its flanks.
-//! - [`morphology`] — 3 × 3 clean-up that keeps one-pixel tracks, and the split of thin strips
-//!   from the wider change they run out of (focus zones).
+//! - [`morphology`] — 3 × 3 clean-up that keeps one-pixel tracks, and in focus zones the split
+//!   of thin strips from the wider change they run out of and of bright heaps from the clearings
+//!   they lie on.
 //! - [`label`] — 8-connected fragments with mergeable [`object_stats::ObjectStats`].
 //! - [`classify`] — rule-based [`ChangeClass`] per object.
 //! - [`threshold`] — Otsu and robust statistics.
