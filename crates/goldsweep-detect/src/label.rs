@@ -14,9 +14,10 @@ pub struct Fragments {
     pub stats: Vec<ObjectStats>,
 }
 
-/// Labels 8-connected pixels of the same change group (land, thin land, bright land or water) in `groups`. `origin` is
-/// the scene position `(row, col)` of the first pixel, used for the fragments' coordinates, and
-/// `evidence(row, col)` gives the evidence of a labelled pixel of `groups`.
+/// Labels 8-connected pixels of the same change group (land, thin land, bright land or water)
+/// in `groups`. `origin` is the scene position `(row, col)` of the first pixel, used for the
+/// fragments' coordinates, and `evidence(row, col)` gives the evidence of a labelled pixel of
+/// `groups`.
 ///
 /// Labels are numbered in row-major order of each fragment's first pixel, so the result depends
 /// only on the pixels.

@@ -75,7 +75,7 @@ pub fn detect_tile_with(
 ) -> TileDetection {
     let mut ev = pixel_evidence(&mut scratch.evidence, tile, bands, fit, params, focus);
     clean_groups(&mut scratch.clean, ev.group.view_mut());
-    if let Some(focus) = focus {
+    if let Some(focus) = focus.filter(|f| f.dim() == ev.group.dim()) {
         split_thin(&mut scratch.clean, ev.group.view_mut(), Some(focus));
         ev.tones(focus, params, &mut scratch.tones);
         split_bright(&mut scratch.clean, ev.group.view_mut(), &scratch.tones);
