@@ -107,8 +107,8 @@ pub struct SweepOptions {
     pub threads: usize,
     /// Distance (m) within which a change counts as near a mine. Within it of a closed mine or
     /// illegal site (the focus zone) change is detected from 0.6× the scene threshold, faint
-    /// tracks by their consistent change along a line, and tracks are split from the heaps they
-    /// run into.
+    /// tracks by their consistent change along a line, tracks are split from the heaps they run
+    /// into, and heaps from the clearings they lie on.
     #[arg(long, value_name = "M", default_value_t = 300.0)]
     pub near: f64,
     /// Smallest change object kept (m²) away from the focus zones: the minimum mapping unit of
