@@ -5,6 +5,7 @@ use ndarray::{Array2, ArrayView2, ArrayView3, ArrayViewMut2};
 use crate::cloud::{screen, ScreenScratch};
 use crate::indices::{bsi, mndwi, ndvi, ndwi, visible_bare_index};
 use crate::lines::{LineScratch, TileDifference};
+use crate::morphology::NEIGHBOURS;
 use crate::normalise::{BandFit, SceneFit};
 use crate::object_stats::Evidence;
 use crate::shadow::{shadow_shift, Reflectance};
@@ -670,17 +671,23 @@ fn grow_water(
     }
 }
 
-/// The 8 neighbours of a pixel in order around it.
-const RING: [(isize, isize); 8] = [
-    (-1, 0),
-    (-1, 1),
-    (0, 1),
-    (1, 1),
-    (1, 0),
-    (1, -1),
-    (0, -1),
-    (-1, -1),
-];
+/// For each position of [`NEIGHBOURS`], the positions 8-adjacent to it (as bits).
+const RING_ADJACENT: [u8; 8] = {
+    let mut adjacent = [0u8; 8];
+    let mut k = 0;
+    while k < 8 {
+        let mut j = 0;
+        while j < 8 {
+            let (a, b) = (NEIGHBOURS[k], NEIGHBOURS[j]);
+            if j != k && (a.0 - b.0).abs() <= 1 && (a.1 - b.1).abs() <= 1 {
+                adjacent[k] |= 1 << j;
+            }
+            j += 1;
+        }
+        k += 1;
+    }
+    adjacent
+};
 
 /// Whether new water touches the pixel `(r, c)` as one body and from one side, so that making
 /// it water joins nothing: the water among its 8 neighbours is one 8-connected piece, and every
@@ -688,37 +695,40 @@ const RING: [(isize, isize); 8] = [
 /// or across, where another pond's edge can be taking the pixel beside this one in the same
 /// round.
 fn on_one_side(groups: &[u8], rows: usize, cols: usize, r: usize, c: usize) -> bool {
-    let water = |dr: isize, dc: isize| {
+    let water = |(dr, dc): (isize, isize)| {
         let (nr, nc) = (r as isize + dr, c as isize + dc);
         (0..rows as isize).contains(&nr)
             && (0..cols as isize).contains(&nc)
             && groups[nr as usize * cols + nc as usize] == group::WATER
     };
-    let ring: Vec<(isize, isize)> = RING.into_iter().filter(|&(dr, dc)| water(dr, dc)).collect();
-    let Some(&first) = ring.first() else {
+    // The water neighbours as bits of NEIGHBOURS' positions.
+    let ring = (0..8).fold(0u8, |bits, k| bits | (u8::from(water(NEIGHBOURS[k])) << k));
+    if ring == 0 {
         return false;
-    };
-    // Flood the piece holding the first water neighbour; one piece holds them all.
-    let mut piece = vec![first];
-    let mut k = 0;
-    while let Some(&(ar, ac)) = piece.get(k) {
-        for &(br, bc) in &ring {
-            if (ar - br).abs() <= 1 && (ac - bc).abs() <= 1 && !piece.contains(&(br, bc)) {
-                piece.push((br, bc));
-            }
+    }
+    // Flood the piece holding the lowest water neighbour; one piece holds them all.
+    let mut piece = ring & ring.wrapping_neg();
+    loop {
+        let grown = (0..8)
+            .filter(|k| piece & (1 << k) != 0)
+            .fold(piece, |p, k| p | (RING_ADJACENT[k] & ring));
+        if grown == piece {
+            break;
         }
-        k += 1;
+        piece = grown;
     }
-    if piece.len() != ring.len() {
+    if piece != ring {
         return false;
     }
-    let (sr, sc) = ring
-        .iter()
-        .fold((0, 0), |(sr, sc), &(dr, dc)| (sr + dr, sc + dc));
+    let (sr, sc) = (0..8)
+        .filter(|k| ring & (1 << k) != 0)
+        .fold((0, 0), |(sr, sc), k| {
+            (sr + NEIGHBOURS[k].0, sc + NEIGHBOURS[k].1)
+        });
     (-2..=2_isize)
         .flat_map(|dr| (-2..=2_isize).map(move |dc| (dr, dc)))
         .filter(|&(dr, dc)| dr.abs() == 2 || dc.abs() == 2)
-        .all(|(dr, dc)| !water(dr, dc) || dr * sr + dc * sc > 0)
+        .all(|(dr, dc)| !water((dr, dc)) || dr * sr + dc * sc > 0)
 }
 
 #[cfg(test)]

@@ -24,6 +24,18 @@ pub const HALO: usize = crate::cloud::REACH
     + 1
     + BRIGHT_ROUNDS;
 
+/// The 8 neighbours of a pixel, `(row, col)` offsets in order around it from the one above.
+pub const NEIGHBOURS: [(isize, isize); 8] = [
+    (-1, 0),
+    (-1, 1),
+    (0, 1),
+    (1, 1),
+    (1, 0),
+    (1, -1),
+    (0, -1),
+    (-1, -1),
+];
+
 /// Neighbour-count code of a land-change pixel: a sum of up to 9 codes keeps the number of land
 /// pixels in its low four bits and the number of water pixels in its high four bits.
 const LAND_CODE: u8 = 1;

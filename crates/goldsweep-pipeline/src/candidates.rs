@@ -199,12 +199,22 @@ pub fn keeps(
     fit: &SceneFit,
     settings: &ObjectSettings,
 ) -> bool {
+    may_keep(o, area_m2, fit, settings) && keeps_where(o, area_m2, class, relation, fit, settings)
+}
+
+/// The second cut of [`keeps`], for an object past the first, once it is related to the
+/// catalogue.
+fn keeps_where(
+    o: &ObjectStats,
+    area_m2: f64,
+    class: ChangeClass,
+    relation: RelationKind,
+    fit: &SceneFit,
+    settings: &ObjectSettings,
+) -> bool {
     let strong = o.max_magnitude() >= fit.strong_threshold;
     let large = area_m2 >= settings.min_area_m2 || class == ChangeClass::LeachPond;
-    let at_mine = at_closed_or_illegal(relation);
-    may_keep(o, area_m2, fit, settings)
-        && (at_mine || o.pixels >= settings.min_pixels)
-        && ((strong && large) || at_mine)
+    at_closed_or_illegal(relation) || (o.pixels >= settings.min_pixels && strong && large)
 }
 
 /// Decides which stitched objects of a sweep are kept ([`keeps`]): measures, classifies,
@@ -320,7 +330,7 @@ pub fn keep_objects(
         .into_iter()
         .filter(|k| {
             let o = &stitched.objects[k.object];
-            keeps(o, k.area_m2, k.class, k.relation.kind, fit, settings)
+            keeps_where(o, k.area_m2, k.class, k.relation.kind, fit, settings)
         })
         .collect();
     let mut class_of = vec![None; stitched.objects.len()];

@@ -22,6 +22,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use goldsweep_detect::classify::{Certainty, ClassParams};
+use goldsweep_detect::morphology::NEIGHBOURS;
 use goldsweep_detect::object_stats::ObjectStats;
 use goldsweep_detect::ChangeClass;
 
@@ -82,8 +83,10 @@ fn strung(runs: &[Run], span: f64, tracks: &HashMap<(u32, u32), usize>) -> bool 
     for r in runs {
         for c in r.col_start..r.col_end {
             for (dr, dc) in NEIGHBOURS {
-                let (Some(rr), Some(cc)) = (r.row.checked_add_signed(dr), c.checked_add_signed(dc))
-                else {
+                let (Some(rr), Some(cc)) = (
+                    r.row.checked_add_signed(dr as i32),
+                    c.checked_add_signed(dc as i32),
+                ) else {
                     continue;
                 };
                 if let Some(&t) = tracks.get(&(rr, cc)) {
@@ -104,17 +107,6 @@ fn strung(runs: &[Run], span: f64, tracks: &HashMap<(u32, u32), usize>) -> bool 
             .any(|b| (a.0 - b.0).hypot(a.1 - b.1) >= span)
     })
 }
-
-const NEIGHBOURS: [(i32, i32); 8] = [
-    (-1, -1),
-    (-1, 0),
-    (-1, 1),
-    (0, -1),
-    (0, 1),
-    (1, -1),
-    (1, 0),
-    (1, 1),
-];
 
 #[cfg(test)]
 mod tests {
