@@ -37,13 +37,19 @@ pub struct Context {
     pub reactivated: bool,
 }
 
+/// The weight of a tentative class (see [`class_weight`]): below a firm clearing (0.75), above
+/// other change (0.5).
+pub const TENTATIVE_WEIGHT: f64 = 0.65;
+
 /// How strongly a class indicates mining, in `[0, 1]`. A class resting on the weaker form of
 /// its evidence ([`Certainty::Tentative`]: a spoil heap by its bright core alone or on ground
-/// already bare, a track on ground already bare) weighs as a clearing: all three say ground was
-/// laid bare or brightened, none for certain that rock was tipped or a track graded.
+/// already bare, a track on ground already bare) weighs [`TENTATIVE_WEIGHT`], between a firm
+/// clearing and other change: it says ground was laid bare or brightened, but not for certain
+/// that rock was tipped or a track graded — and, unlike a clearing, not even that the cover was
+/// lost; ploughed, dried or graded ground and building sites read the same way.
 pub fn class_weight(class: ChangeClass, certainty: Certainty) -> f64 {
     match class {
-        _ if certainty == Certainty::Tentative => 0.75,
+        _ if certainty == Certainty::Tentative => TENTATIVE_WEIGHT,
         ChangeClass::SpoilHeap => 1.0,
         ChangeClass::LeachPond => 0.95,
         ChangeClass::AccessTrack => 0.85,
@@ -158,7 +164,7 @@ mod tests {
     }
 
     #[test]
-    fn a_tentative_class_weighs_as_a_clearing() {
+    fn a_tentative_class_weighs_between_a_clearing_and_other_change() {
         let e = Evidence {
             magnitude: 4.0,
             ..Evidence::default()
@@ -180,9 +186,10 @@ mod tests {
         let bare_track = at(ChangeClass::AccessTrack, Certainty::Tentative);
         let track = at(ChangeClass::AccessTrack, Certainty::Firm);
         let clearing = at(ChangeClass::VegetationLoss, Certainty::Firm);
-        assert!(firm > track && track > tentative);
-        assert_eq!(tentative, clearing);
-        assert_eq!(bare_track, clearing);
+        let other = at(ChangeClass::OtherChange, Certainty::Firm);
+        assert!(firm > track && track > clearing);
+        assert!(clearing > tentative && tentative > other);
+        assert_eq!(tentative, bare_track);
         // Still mining evidence: the tier does not change.
         assert!(tentative >= 0.75);
     }
