@@ -49,29 +49,4 @@ for bg in rennes hongkong aguasclaras tanzania taizhou; do
   done
 done
 
-"$py" - "$out" <<'PY'
-import json, os, sys
-out = sys.argv[1]
-classes = ["spoil_heap", "leach_pond", "access_track", "vegetation_loss"]
-print(f"{'scene':<17} {'recall':>6} {'class':>6} {'P@k':>6}   right class / found / planted: "
-      + "  ".join(c.split('_')[0] for c in classes))
-rows, totals = [], {c: [0, 0, 0] for c in classes}
-for name in sorted(os.listdir(out)):
-    path = os.path.join(out, name, "eval.json")
-    if not os.path.isfile(path):
-        continue
-    o = json.load(open(path))["object"]
-    rows.append((o["recall"], o["class_accuracy"], o["precision_at_k"]))
-    cells = []
-    for c in classes:
-        pc = o["per_class"].get(c, {})
-        t = (pc.get("class_correct", 0), pc.get("found", 0), pc.get("truth", 0))
-        totals[c] = [a + b for a, b in zip(totals[c], t)]
-        cells.append("%d/%d/%d" % t)
-    print(f"{name:<17} {o['recall']:>6.2f} {o['class_accuracy']:>6.2f} {o['precision_at_k']:>6.2f}   "
-          + "  ".join(f"{x:>8}" for x in cells))
-if rows:
-    mean = [sum(r[i] for r in rows) / len(rows) for i in range(3)]
-    print(f"{'mean of %d' % len(rows):<17} {mean[0]:>6.3f} {mean[1]:>6.3f} {mean[2]:>6.3f}   "
-          + "  ".join(f"{'%d/%d/%d' % tuple(totals[c]):>8}" for c in classes))
-PY
+"$py" "$here/../eval_table.py" "$out"
