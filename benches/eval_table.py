@@ -33,7 +33,8 @@ def main(out):
         path = os.path.join(out, name, "eval.json")
         if not os.path.isfile(path):
             continue
-        o = json.load(open(path))["object"]
+        with open(path) as f:
+            o = json.load(f)["object"]
         scenes.append(o)
         cells = []
         for c in CLASSES:

@@ -9,5 +9,6 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 # Self-tests of the comparison scripts (the peers run only in benches/, never in the product).
 PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m unittest discover -s benches/peers -p 'test_*.py' -q
+PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m unittest discover -s benches -p 'test_eval_table.py' -q
 cargo bench --workspace --no-run
 cargo test --workspace
