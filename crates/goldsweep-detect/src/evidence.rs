@@ -4,6 +4,7 @@ use ndarray::{Array2, ArrayView2, ArrayView3, ArrayViewMut2};
 
 use crate::cloud::{screen, ScreenScratch};
 use crate::indices::{bsi, mndwi, ndvi, ndwi, visible_bare_index};
+use crate::line_chains::{keep_chained, ChainScratch, CHAIN_FRACTION};
 use crate::lines::{LineScratch, TileDifference};
 use crate::morphology::NEIGHBOURS;
 use crate::normalise::{BandFit, SceneFit};
@@ -112,6 +113,7 @@ pub struct EvidenceScratch {
     /// The tile's validity, less the screened clouds.
     valid: Vec<bool>,
     lines: LineScratch,
+    chains: ChainScratch,
     /// Pixels that join new water in one round of [`grow_water`].
     edge: Vec<usize>,
 }
@@ -571,6 +573,7 @@ pub fn pixel_evidence<'a>(
         screen: screen_scratch,
         valid,
         lines,
+        chains,
         edge,
     } = scratch;
     if params.cloud_screen {
@@ -606,7 +609,7 @@ pub fn pixel_evidence<'a>(
             }
         }
     });
-    // Faint tracks in focus zones: pixels on a line of consistent change.
+    // Faint tracks in focus zones: pixels on a line of consistent change, strong or chained.
     if let Some(focus) = focus {
         let difference = TileDifference {
             tile,
@@ -617,9 +620,9 @@ pub fn pixel_evidence<'a>(
             let i = r * cols + c;
             focus[i] && groups[i] == group::NONE
         };
-        for &(r, c, line) in
-            lines.magnitudes(&difference, &fit.line_noise, fit.focus_threshold, wanted)
-        {
+        let weakest = fit.focus_threshold * CHAIN_FRACTION;
+        let found = lines.magnitudes(&difference, &fit.line_noise, weakest, wanted);
+        for &(r, c, line) in keep_chained(chains, found, rows, cols, fit.focus_threshold) {
             let i = r * cols + c;
             let m = &mut magnitude[i];
             *m = m.max(line);

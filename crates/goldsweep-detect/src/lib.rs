@@ -14,6 +14,7 @@
 //! - [`shadow`] — shadow shifts: shade on one date, sunlight on the other (not land change).
 //! - [`lines`] — line evidence: faint tracks in focus zones, found by their consistent change
 //!   along a line against its flanks.
+//! - [`line_chains`] — weaker lines that chain into a track 100 m long count too (hysteresis).
 //! - [`morphology`] — 3 × 3 clean-up that keeps one-pixel tracks, and in focus zones the split
 //!   of thin strips from the wider change they run out of and of bright heaps from the clearings
 //!   they lie on.
@@ -29,6 +30,7 @@ pub mod cloud;
 pub mod evidence;
 pub mod indices;
 pub mod label;
+pub mod line_chains;
 pub mod lines;
 pub mod morphology;
 pub mod normalise;

@@ -184,6 +184,27 @@ fn may_keep(o: &ObjectStats, area_m2: f64, fit: &SceneFit, settings: &ObjectSett
         && !is_shadow_shift(o, &settings.classes)
 }
 
+/// The class of an object ([`judge`]), made tentative when the object's mean change magnitude
+/// is below the focus strong threshold — the one pixel an object at a closed mine must reach:
+/// on average it is no stronger than that. Such objects are mostly faint change found through
+/// weaker lines chained into a track ([`goldsweep_detect::line_chains`]) — on real ground as
+/// often the edge of a field or a path as a track graded —, and, in a scene whose thresholds are
+/// at their floor, weak change anywhere; they rank below the objects that show their change in
+/// full.
+fn judge_faint(
+    o: &ObjectStats,
+    pixel_side_m: f64,
+    fit: &SceneFit,
+    settings: &ObjectSettings,
+) -> (ChangeClass, Certainty) {
+    let (class, certainty) = judge(o, pixel_side_m, &settings.classes);
+    if o.mean().magnitude < fit.focus_strong_threshold {
+        (class, Certainty::Tentative)
+    } else {
+        (class, certainty)
+    }
+}
+
 /// The keep rule. An object needs `min_pixels` pixels, the focus minimum area (or the minimum
 /// area, if smaller) and the focus strong threshold, and must not be a shadow that moved
 /// between the dates; then it is kept at a closed mine or an illegal site, and elsewhere only
@@ -259,7 +280,7 @@ pub fn keep_objects(
         let (r, c) = o.centroid();
         let (pa, side) = pixel_metrics(&probe, c + 0.5, r + 0.5)?;
         let area = o.pixels as f64 * pa;
-        judged.push(may_keep(o, area, fit, settings).then(|| judge(o, side, &settings.classes)));
+        judged.push(may_keep(o, area, fit, settings).then(|| judge_faint(o, side, fit, settings)));
         area_of.push((area, side));
     }
 
@@ -529,6 +550,9 @@ fn explain(c: &Candidate, fit: &SceneFit) -> String {
         }
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
         ChangeClass::LeachPond => "new open water (pond)",
+        ChangeClass::AccessTrack if c.certainty == Certainty::Tentative => {
+            "faint or bare-ground strip (tentative track)"
+        }
         ChangeClass::AccessTrack => "new narrow bare strip (track)",
         ChangeClass::VegetationLoss => "vegetation removed",
         ChangeClass::OtherChange => "other surface change",
