@@ -147,7 +147,9 @@ pub enum Certainty {
     /// ground that was bare already; a track on ground that was bare already (brightened, no
     /// cover lost). Ground was laid bare or brightened, but that rock was tipped or a track
     /// graded there is less certain — ploughed or harrowed fields, building sites and the
-    /// paths across them read the same way.
+    /// paths across them read the same way. The sweep also makes tentative any object whose
+    /// mean change magnitude is below the focus strong threshold (faint change, mostly weaker
+    /// lines chained into a track: [`crate::line_chains`]).
     Tentative,
 }
 
