@@ -843,6 +843,27 @@ mod tests {
     }
 
     #[test]
+    fn a_track_under_the_threshold_is_found_by_its_chain_and_noise_is_not() {
+        use crate::line_chains::{keep_chained, ChainScratch, CHAIN_FRACTION};
+        let w = with_track(window(40, 40));
+        // A threshold above the track's line statistic: no line of it reaches it alone.
+        let threshold = 4.0;
+        let mut lines = LineScratch::default();
+        let found = lines.magnitudes(&w, &UNIT, threshold * CHAIN_FRACTION, |_, _| true);
+        assert!(found.iter().filter(|f| f.2 >= threshold).count() < 6);
+        let mut chains = ChainScratch::default();
+        let kept = keep_chained(&mut chains, found, 40, 40, threshold);
+        let on_track = kept
+            .iter()
+            .filter(|&&(r, c, _)| r == 20 && (8..32).contains(&c));
+        assert!(on_track.count() >= 18, "{kept:?}");
+        assert!(
+            kept.iter().all(|&(r, _, _)| r.abs_diff(20) <= 1),
+            "{kept:?}"
+        );
+    }
+
+    #[test]
     fn every_direction_has_distinct_taps_through_the_centre() {
         for dir in directions() {
             let taps = dir.taps;

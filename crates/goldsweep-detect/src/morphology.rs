@@ -2,8 +2,8 @@
 //!
 //! The cloud screen looks [`crate::cloud::REACH`] pixels around each pixel, the change
 //! magnitude one more (the line evidence of focus zones [`crate::lines::LINE_REACH`], and its
-//! chains [`crate::line_chains::CHAIN_RADIUS`] more), the
-//! growth of new water into a pond's rim two per round ([`crate::evidence::WATER_EDGE_ROUNDS`]),
+//! chains [`crate::line_chains::CHAIN_RADIUS`] more), the growth of new water into a pond's rim
+//! two per round ([`crate::evidence::WATER_EDGE_ROUNDS`]),
 //! both clean-up steps one more each, the split of thin strips ([`split_thin`]) two more and
 //! that of bright heaps ([`split_bright`]) one per round, so a tile needs a halo of [`HALO`]
 //! pixels for its core to come out exactly as in a whole-scene run.
@@ -15,8 +15,8 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use crate::evidence::group;
 
 /// Halo (pixels) a tile needs for the cloud screen, the smoothed magnitude, the line evidence
-/// and its chains, the growth of new water, [`clean_groups`], [`split_thin`] and [`split_bright`] to be exact in
-/// its core.
+/// and its chains, the growth of new water, [`clean_groups`], [`split_thin`] and
+/// [`split_bright`] to be exact in its core.
 pub const HALO: usize = crate::cloud::REACH
     + crate::lines::LINE_REACH
     + crate::line_chains::CHAIN_RADIUS

@@ -681,4 +681,22 @@ mod tests {
             InsideClosedMine
         ));
     }
+
+    #[test]
+    fn an_object_weaker_on_average_than_the_focus_strong_threshold_is_tentative() {
+        let (fit, s) = (fit(), settings());
+        // A strip of thin change 300 m long: a track whatever its evidence's strength.
+        let track = |magnitude| {
+            let ev = Evidence {
+                magnitude,
+                d_ndvi: -0.3,
+                ..Evidence::default()
+            };
+            ObjectStats::uniform(group::THIN, (0..30).map(|c| (10, 10 + c)), ev).expect("pixels")
+        };
+        let faint = judge_faint(&track(3.0), 10.0, &fit, &s);
+        let firm = judge_faint(&track(fit.focus_strong_threshold), 10.0, &fit, &s);
+        assert_eq!(faint, (ChangeClass::AccessTrack, Certainty::Tentative));
+        assert_eq!(firm, (ChangeClass::AccessTrack, Certainty::Firm));
+    }
 }
