@@ -64,6 +64,9 @@ pub struct ClassParams {
     pub bare_after: f32,
     /// Brightening (mean reflectance) that separates fresh spoil from cleared ground.
     pub brightening: f32,
+    /// Fall of the NDVI below which a spoil heap is tentative ([`Certainty::Tentative`]): the
+    /// ground had no vegetation to lose, so its bare index rose on ground already nearly bare.
+    pub heap_ndvi_drop: f32,
     /// Mean visible reflectance of the after date that fresh spoil reaches: crushed rock,
     /// waste rock and tailings are bright, topsoil and stubble are not.
     pub spoil_visible: f32,
@@ -109,6 +112,7 @@ impl Default for ClassParams {
             strong_bare_gain: 0.2,
             bare_after: 0.0,
             brightening: 0.07,
+            heap_ndvi_drop: 0.05,
             spoil_visible: 0.12,
             spoil_core_visible: 0.18,
             track_max_width_m: 25.0,
@@ -143,11 +147,12 @@ pub enum Certainty {
     /// The class's defining evidence, in full.
     #[default]
     Firm,
-    /// A weaker form of it only: a spoil heap recognised by its bright core alone, or on
-    /// ground that was bare already; a track on ground that was bare already (brightened, no
-    /// cover lost). Ground was laid bare or brightened, but that rock was tipped or a track
-    /// graded there is less certain — ploughed or harrowed fields, building sites and the
-    /// paths across them read the same way. The sweep also makes tentative any object whose
+    /// A weaker form of it only: a spoil heap recognised by its bright core alone, on ground
+    /// that was bare already, or where the NDVI hardly fell (no vegetation was buried); a
+    /// track on ground that was bare already (brightened, no cover lost). Ground was laid bare
+    /// or brightened, but that rock was tipped or a track graded there is less certain —
+    /// ploughed, harrowed or drying fields, building sites and the paths across them read the
+    /// same way. The sweep also makes tentative any object whose
     /// mean change magnitude is below the focus strong threshold (faint change, mostly weaker
     /// lines chained into a track: [`crate::line_chains`]).
     Tentative,
@@ -194,7 +199,14 @@ pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (Change
     // it, so its bare index may stay below that of bare ground: a strong rise of it is enough.
     let bare = turned_bare || e.d_bare >= p.strong_bare_gain;
     if bare && e.d_bright >= p.brightening && e.visible_after >= p.spoil_visible {
-        return (ChangeClass::SpoilHeap, Firm);
+        // Where the NDVI hardly fell there was no vegetation to bury: the bare index rose on
+        // ground that was bare or nearly so, which a field harrowed or drying and a yard
+        // graded do as well as rock tipped there.
+        let buried_vegetation = e.d_ndvi <= -p.heap_ndvi_drop;
+        return (
+            ChangeClass::SpoilHeap,
+            if buried_vegetation { Firm } else { Tentative },
+        );
     }
     // A small heap is found as a larger object — the smoothing and the mixed pixels around
     // it —, and that rim dilutes its mean brightening and brightness; its core stays as bright
@@ -434,6 +446,43 @@ mod tests {
                 classify(&object(&blob, group::LAND, not_spoil), 10.0, &p),
                 ChangeClass::SpoilHeap,
                 "{not_spoil:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bright_bare_ground_where_no_vegetation_was_lost_is_a_tentative_heap() {
+        // OSCD Rennes: fields 140–300 m from a planted mine, bare index −0.04 → 0.24, mean
+        // reflectance up 0.10, NDVI down only 0.02 — harrowed or drying, no vegetation buried.
+        let blob: Vec<_> = (0..5).flat_map(|r| (0..5).map(move |c| (r, c))).collect();
+        let p = ClassParams::default();
+        let field = Evidence {
+            d_ndvi: -0.02,
+            d_bare: 0.28,
+            bare_after: 0.24,
+            d_bright: 0.10,
+            visible_after: 0.14,
+            ..SPOIL
+        };
+        assert_eq!(
+            judge(&object(&blob, 1, field), 10.0, &p),
+            (ChangeClass::SpoilHeap, Certainty::Tentative)
+        );
+        let greener = Evidence {
+            d_ndvi: 0.05,
+            ..field
+        };
+        assert_eq!(
+            judge(&object(&blob, 1, greener), 10.0, &p),
+            (ChangeClass::SpoilHeap, Certainty::Tentative)
+        );
+        // Rock tipped on vegetation buries it: the NDVI falls, and the heap is firm.
+        for d_ndvi in [-p.heap_ndvi_drop, -0.3] {
+            let heap = Evidence { d_ndvi, ..field };
+            assert_eq!(
+                judge(&object(&blob, 1, heap), 10.0, &p),
+                (ChangeClass::SpoilHeap, Certainty::Firm),
+                "{d_ndvi}"
             );
         }
     }

@@ -34,8 +34,8 @@ pub struct Candidate {
     pub score: f64,
     pub tier: u8,
     pub class: ChangeClass,
-    /// How firmly the evidence supports the class (a spoil heap by its core alone, or on
-    /// ground already bare, is tentative).
+    /// How firmly the evidence supports the class (a spoil heap by its core alone, on ground
+    /// already bare or where no vegetation was lost, is tentative).
     pub certainty: Certainty,
     pub pixels: u64,
     pub area_m2: f64,
@@ -507,7 +507,7 @@ pub fn build_candidates(
             c.area_m2,
             context,
         );
-        c.reason = explain(c, fit);
+        c.reason = explain(c, fit, &settings.classes);
     }
     candidates.sort_by(|a, b| {
         b.score.total_cmp(&a.score).then(
@@ -543,14 +543,22 @@ fn geohash_id(lon: f64, lat: f64) -> String {
 }
 
 /// One sentence on why the candidate is where it is in the ranking.
-fn explain(c: &Candidate, fit: &SceneFit) -> String {
+fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
+    let tentative = c.certainty == Certainty::Tentative;
     let what = match c.class {
-        ChangeClass::SpoilHeap if c.certainty == Certainty::Tentative => {
+        ChangeClass::SpoilHeap
+            if tentative
+                && c.evidence.d_ndvi > -classes.heap_ndvi_drop
+                && c.evidence.d_bright >= classes.brightening =>
+        {
+            "bright new bare ground where no vegetation was lost (tentative spoil heap)"
+        }
+        ChangeClass::SpoilHeap if tentative => {
             "bare ground brightened, by less than fresh spoil (tentative spoil heap)"
         }
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
         ChangeClass::LeachPond => "new open water (pond)",
-        ChangeClass::AccessTrack if c.certainty == Certainty::Tentative => {
+        ChangeClass::AccessTrack if tentative => {
             "faint or bare-ground strip (tentative track)"
         }
         ChangeClass::AccessTrack => "new narrow bare strip (track)",
