@@ -558,9 +558,7 @@ fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
         }
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
         ChangeClass::LeachPond => "new open water (pond)",
-        ChangeClass::AccessTrack if tentative => {
-            "faint or bare-ground strip (tentative track)"
-        }
+        ChangeClass::AccessTrack if tentative => "faint or bare-ground strip (tentative track)",
         ChangeClass::AccessTrack => "new narrow bare strip (track)",
         ChangeClass::VegetationLoss => "vegetation removed",
         ChangeClass::OtherChange => "other surface change",
