@@ -99,6 +99,9 @@ pub struct ClassParams {
     /// Mean visible reflectance of the after date that spoil tipped on ground already bare
     /// must reach: brighter than `spoil_visible`, since the brightening it rests on is smaller.
     pub spoil_on_bare_visible: f32,
+    /// Pixels of open water ([`ObjectStats::open_water_pixels`]: not counting the bank and
+    /// liner pixels a pond takes in) below which new water is tentative.
+    pub pond_min_open_water: u64,
     /// Fraction of shadow-shift pixels ([`crate::shadow`]) from which a land-change object is
     /// a shadow that moved, not a change of the ground (see [`is_shadow_shift`]).
     pub shadow_shift_min: f32,
@@ -124,6 +127,7 @@ impl Default for ClassParams {
             thin_bare_brightening: 0.015,
             spoil_on_bare_visible: 0.15,
             shadow_shift_min: 0.3,
+            pond_min_open_water: 2,
         }
     }
 }
@@ -149,10 +153,11 @@ pub enum Certainty {
     Firm,
     /// A weaker form of it only: a spoil heap recognised by its bright core alone, on ground
     /// that was bare already, or where the NDVI hardly fell (no vegetation was buried); a
-    /// track on ground that was bare already (brightened, no cover lost). Ground was laid bare
-    /// or brightened, but that rock was tipped or a track graded there is less certain —
-    /// ploughed, harrowed or drying fields, building sites and the paths across them read the
-    /// same way. The sweep also makes tentative any object whose
+    /// track on ground that was bare already (brightened, no cover lost); new water with a
+    /// single pixel of open water. Ground was laid bare or brightened, but that rock was
+    /// tipped or a track graded there is less certain — ploughed, harrowed or drying fields,
+    /// building sites and the paths across them read the same way; one pixel of water may be
+    /// a wet or shaded spot. The sweep also makes tentative any object whose
     /// mean change magnitude is below the focus strong threshold (faint change, mostly weaker
     /// lines chained into a track: [`crate::line_chains`]).
     Tentative,
@@ -168,7 +173,10 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
 pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (ChangeClass, Certainty) {
     use Certainty::{Firm, Tentative};
     if stats.group == group::WATER {
-        return (ChangeClass::LeachPond, Firm);
+        // One pixel of open water, with the bank pixels grown around it, may be a wet or
+        // shaded spot, a dark new surface or a single noisy pixel as well as a small pond.
+        let open = stats.open_water_pixels() >= p.pond_min_open_water;
+        return (ChangeClass::LeachPond, if open { Firm } else { Tentative });
     }
     let e = stats.mean();
     let vegetation_lost = e.d_ndvi <= p.ndvi_loss;
@@ -269,6 +277,7 @@ mod tests {
         d_bright: 0.12,
         visible_after: 0.24,
         shadow_shift: 0.0,
+        open_water: 0.0,
     };
 
     #[test]
@@ -345,6 +354,39 @@ mod tests {
         );
     }
 
+    #[test]
+    fn new_water_of_one_open_water_pixel_is_a_tentative_pond() {
+        // OSCD Rennes, 160–265 m from a planted mine in five of seven seeds: one pixel passed
+        // the water test (NIR 0.09 after, SWIR1 0.16 above it), five dark pixels around it the
+        // pond-edge test.
+        let p = ClassParams::default();
+        let open = Evidence {
+            open_water: 1.0,
+            ..SPOIL
+        };
+        let pond = |open_pixels: usize| {
+            let cells: Vec<_> = (0..6).map(|c| (0, c)).collect();
+            let mut o = object(&cells[..open_pixels], group::WATER, open);
+            if open_pixels < cells.len() {
+                o.merge(&object(&cells[open_pixels..], group::WATER, SPOIL));
+            }
+            o
+        };
+        assert_eq!(pond(1).open_water_pixels(), 1);
+        assert_eq!(
+            judge(&pond(1), 10.0, &p),
+            (ChangeClass::LeachPond, Certainty::Tentative)
+        );
+        for n in [2, 6] {
+            assert_eq!(pond(n).open_water_pixels(), n as u64);
+            assert_eq!(
+                judge(&pond(n), 10.0, &p),
+                (ChangeClass::LeachPond, Certainty::Firm),
+                "{n} open-water pixels"
+            );
+        }
+    }
+
     /// Bare red soil on both dates (bare index 0.1) that brightened by `d_bright`.
     fn bare_ground(d_bright: f32, visible_after: f32, d_ndvi: f32) -> Evidence {
         Evidence {
@@ -357,6 +399,7 @@ mod tests {
             d_bright,
             visible_after,
             shadow_shift: 0.0,
+            open_water: 0.0,
         }
     }
 

@@ -130,6 +130,7 @@ pub struct PixelEvidence<'a> {
     /// [`change_magnitude`] per pixel (NaN where invalid).
     pub magnitude: ArrayView2<'a, f32>,
     spectral: Spectral<'a>,
+    params: EvidenceParams,
 }
 
 /// What a land-change pixel looks like on its own, for [`crate::morphology::split_bright`].
@@ -170,10 +171,15 @@ impl PixelEvidence<'_> {
     pub fn at(&self, row: usize, col: usize) -> Evidence {
         let magnitude = self.magnitude[[row, col]];
         if magnitude.is_nan() {
-            Evidence::default()
-        } else {
-            self.spectral.evidence(row, col, magnitude)
+            return Evidence::default();
         }
+        let mut e = self.spectral.evidence(row, col, magnitude);
+        if self.group[[row, col]] == group::WATER
+            && self.spectral.is_new_water(&e, row, col, &self.params)
+        {
+            e.open_water = 1.0;
+        }
+        e
     }
 }
 
@@ -335,6 +341,8 @@ impl<'a> Spectral<'a> {
                 };
                 f32::from(u8::from(shadow_shift(&at(&b), &at(&a))))
             }),
+            // Set by PixelEvidence::at, which knows the pixel's group.
+            open_water: 0.0,
         }
     }
 }
@@ -635,6 +643,7 @@ pub fn pixel_evidence<'a>(
         magnitude: ArrayView2::from_shape((rows, cols), magnitude)
             .expect("one magnitude per pixel"),
         spectral,
+        params: *params,
     }
 }
 
@@ -899,6 +908,13 @@ mod tests {
         for c in 2..8 {
             assert_eq!(ev.group[[3, c]], group::WATER, "column {c}");
             assert_eq!(ev.group[[4, c]], group::WATER, "column {c}");
+        }
+        // The core is open water itself; the rim joined it by the pond-edge test only.
+        for c in 4..7 {
+            assert_eq!(ev.at(3, c).open_water, 1.0, "column {c}");
+        }
+        for c in [2, 3, 7] {
+            assert_eq!(ev.at(3, c).open_water, 0.0, "column {c}");
         }
         assert_eq!(ev.group[[3, 8]], group::LAND, "the heap stays land");
         assert_eq!(

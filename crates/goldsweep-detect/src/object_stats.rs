@@ -56,10 +56,14 @@ pub struct Evidence {
     /// 1 for a pixel in shade on one date and lit on the other ([`crate::shadow`]), else 0;
     /// for an object, the fraction of its pixels that are (a plain, unweighted mean).
     pub shadow_shift: f32,
+    /// 1 for a pixel of new water that is open water itself (it passed the water test, not
+    /// only the test of a pond's edge), else 0; for an object, the fraction of its pixels that
+    /// are (a plain, unweighted mean; see [`ObjectStats::open_water_pixels`]).
+    pub open_water: f32,
 }
 
 impl Evidence {
-    const COUNT: usize = 9;
+    const COUNT: usize = 10;
 
     fn to_array(self) -> [f32; Self::COUNT] {
         [
@@ -72,6 +76,7 @@ impl Evidence {
             self.d_bright,
             self.visible_after,
             self.shadow_shift,
+            self.open_water,
         ]
     }
 
@@ -86,6 +91,7 @@ impl Evidence {
             d_bright: a[6] as f32,
             visible_after: a[7] as f32,
             shadow_shift: a[8] as f32,
+            open_water: a[9] as f32,
         }
     }
 }
@@ -209,6 +215,12 @@ impl ObjectStats {
         (sum as f64 / n.max(1) as f64 / MICRO) as f32
     }
 
+    /// Pixels of the object that are open water themselves ([`Evidence::open_water`]), not a
+    /// pond's bank or liner taken in beside them.
+    pub fn open_water_pixels(&self) -> u64 {
+        (self.sums[9].max(0) as f64 / MICRO).round() as u64
+    }
+
     /// The object's evidence: its mean change magnitude, and the index deltas and after-date
     /// indices averaged with each pixel weighted by its change magnitude. The edge pixels of
     /// an object are mixtures with the unchanged ground around it and change least, so the
@@ -228,7 +240,7 @@ impl ObjectStats {
                 *m = s as f64 / MICRO / n;
             }
         }
-        for plain in [0, 8] {
+        for plain in [0, 8, 9] {
             a[plain] = self.sums[plain] as f64 / MICRO / n;
         }
         Evidence::from_array(a)

@@ -557,6 +557,7 @@ fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
             "bare ground brightened, by less than fresh spoil (tentative spoil heap)"
         }
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
+        ChangeClass::LeachPond if tentative => "one pixel of new open water (tentative pond)",
         ChangeClass::LeachPond => "new open water (pond)",
         ChangeClass::AccessTrack if tentative => "faint or bare-ground strip (tentative track)",
         ChangeClass::AccessTrack => "new narrow bare strip (track)",
