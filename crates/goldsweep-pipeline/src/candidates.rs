@@ -553,11 +553,23 @@ fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
         {
             "bright new bare ground where no vegetation was lost (tentative spoil heap)"
         }
+        ChangeClass::SpoilHeap
+            if tentative && c.evidence.magnitude < fit.focus_strong_threshold =>
+        {
+            "faint brightening of bare ground (tentative spoil heap)"
+        }
         ChangeClass::SpoilHeap if tentative => {
             "bare ground brightened, by less than fresh spoil (tentative spoil heap)"
         }
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
-        ChangeClass::LeachPond if tentative => "one pixel of new open water (tentative pond)",
+        ChangeClass::LeachPond
+            if tentative
+                && ((c.evidence.open_water as f64 * c.pixels as f64).round() as u64)
+                    < classes.pond_min_open_water =>
+        {
+            "one pixel of new open water (tentative pond)"
+        }
+        ChangeClass::LeachPond if tentative => "faint new open water (tentative pond)",
         ChangeClass::LeachPond => "new open water (pond)",
         ChangeClass::AccessTrack if tentative => "faint or bare-ground strip (tentative track)",
         ChangeClass::AccessTrack => "new narrow bare strip (track)",
