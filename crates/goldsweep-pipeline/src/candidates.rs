@@ -35,7 +35,8 @@ pub struct Candidate {
     pub tier: u8,
     pub class: ChangeClass,
     /// How firmly the evidence supports the class (a spoil heap by its core alone, on ground
-    /// already bare or where no vegetation was lost, is tentative).
+    /// already bare or where no vegetation was lost, and new water of one open-water pixel,
+    /// are tentative; see [`Certainty`]).
     pub certainty: Certainty,
     pub pixels: u64,
     pub area_m2: f64,

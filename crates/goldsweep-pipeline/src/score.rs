@@ -43,10 +43,11 @@ pub const TENTATIVE_WEIGHT: f64 = 0.65;
 
 /// How strongly a class indicates mining, in `[0, 1]`. A class resting on the weaker form of
 /// its evidence ([`Certainty::Tentative`]: a spoil heap by its bright core alone, on ground
-/// already bare or where no vegetation was lost, a track on ground already bare) weighs [`TENTATIVE_WEIGHT`], between a firm
-/// clearing and other change: it says ground was laid bare or brightened, but not for certain
-/// that rock was tipped or a track graded — and, unlike a clearing, not even that the cover was
-/// lost; ploughed, dried or graded ground and building sites read the same way.
+/// already bare or where no vegetation was lost, a track on ground already bare, new water of
+/// one open-water pixel) weighs [`TENTATIVE_WEIGHT`], between a firm clearing and other
+/// change: it says ground was laid bare or brightened, but not for certain that rock was
+/// tipped or a track graded — and, unlike a clearing, not even that the cover was lost;
+/// ploughed, dried or graded ground and building sites read the same way.
 pub fn class_weight(class: ChangeClass, certainty: Certainty) -> f64 {
     match class {
         _ if certainty == Certainty::Tentative => TENTATIVE_WEIGHT,
