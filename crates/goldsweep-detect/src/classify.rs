@@ -89,13 +89,9 @@ pub struct ClassParams {
     /// and only its compact shape tells it from a track.
     pub thin_track_min_elongation: f64,
     /// Brightening of ground that was bare on both dates that counts as a graded or compacted
-    /// track (with the track's shape), or — with `spoil_on_bare_visible` — as spoil tipped
-    /// on bare ground.
+    /// track (with the track's shape; a strip of thin change needs none), or — with
+    /// `spoil_on_bare_visible` — as spoil tipped on bare ground.
     pub bare_brightening: f32,
-    /// `bare_brightening` for a strip of thin change ([`group::THIN`]) to be a track: a track
-    /// narrower than a pixel grades only part of each pixel it crosses (about half of a 10 m
-    /// pixel for a 4–6 m track), and the strip's mean brightening is that part of the track's.
-    pub thin_bare_brightening: f32,
     /// Mean visible reflectance of the after date that spoil tipped on ground already bare
     /// must reach: brighter than `spoil_visible`, since the brightening it rests on is smaller.
     pub spoil_on_bare_visible: f32,
@@ -124,7 +120,6 @@ impl Default for ClassParams {
             thin_track_min_length_m: 50.0,
             thin_track_min_elongation: 2.0,
             bare_brightening: 0.03,
-            thin_bare_brightening: 0.015,
             spoil_on_bare_visible: 0.15,
             shadow_shift_min: 0.3,
             pond_min_open_water: 2,
@@ -185,14 +180,11 @@ pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (Change
     // Ground bare on both dates that brightened: graded, compacted or covered with fresh rock.
     let stayed_bare = bare_before && e.bare_after >= p.bare_after;
     let bare_brightened = stayed_bare && e.d_bright >= p.bare_brightening;
-    // A strip of thin change is a track's mixed pixels: only part of each was graded, so its
-    // mean brightening is only part of the track's.
-    let track_floor = if stats.group == group::THIN {
-        p.thin_bare_brightening
-    } else {
-        p.bare_brightening
-    };
-    let track_brightened = stayed_bare && e.d_bright >= track_floor;
+    // A strip of thin change ([`group::THIN`]) on bare ground is a track however its
+    // brightness changed: grading exposes other material, darker as often as lighter (grey
+    // gravel on red laterite), and a track narrower than a pixel changes only part of each
+    // pixel it crosses. A wider object must have brightened.
+    let track_brightened = stayed_bare && (stats.group == group::THIN || bare_brightened);
     // Tracks are often narrower than a pixel: their pixels are mixtures that need not read as
     // bare, so the shape and the change of cover decide, not the after-date bare index.
     if (cover_lost || track_brightened) && is_track_shaped(stats, pixel_size_m, p) {
@@ -440,15 +432,33 @@ mod tests {
             judge(&strip, 10.0, &p),
             (ChangeClass::AccessTrack, Certainty::Tentative)
         );
-        // The same pixels in a wider object's group are not a track (not elongated), and
-        // a thin strip of ground that did not change cover or brighten is not one either.
+        // The same pixels in a wider object's group are not a track (not elongated).
         assert_ne!(
             classify(&object(&wave, group::LAND, graded), 10.0, &p),
             ChangeClass::AccessTrack
         );
-        let darker = bare_ground(-0.02, 0.12, 0.0);
+        // A track graded into bare ground exposes other material, darker as often as
+        // lighter: red laterite graded to grey gravel (OSCD Aguas Claras, planted) darkens the
+        // red, greens the NDVI a little and leaves the mean reflectance where it was. A strip of
+        // thin change on bare ground is a tentative track whichever way it changed.
+        let darker = bare_ground(-0.02, 0.12, 0.05);
+        assert_eq!(
+            judge(&object(&wave, group::THIN, darker), 10.0, &p),
+            (ChangeClass::AccessTrack, Certainty::Tentative)
+        );
+        // Not on vegetated ground that lost no cover (a crop strip greening), nor as a wider
+        // object's pixels.
+        let greening = Evidence {
+            bare_after: -0.2,
+            d_ndvi: 0.1,
+            ..darker
+        };
         assert_ne!(
-            classify(&object(&wave, group::THIN, darker), 10.0, &p),
+            classify(&object(&wave, group::THIN, greening), 10.0, &p),
+            ChangeClass::AccessTrack
+        );
+        assert_ne!(
+            classify(&object(&wave, group::LAND, darker), 10.0, &p),
             ChangeClass::AccessTrack
         );
         // A strip's pixels are mixtures: graded ground that brightened them by half the floor
