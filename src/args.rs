@@ -244,6 +244,11 @@ pub struct PlantArgs {
     /// Random seed (same inputs and seed → identical files).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Paint the change sharp on the 10 m grid instead of spreading it over each band's
+    /// recorded pixel (Sentinel-2's 20 m SWIR, a 20 m product): sharper than the sensor
+    /// records, as planted scenes were painted before.
+    #[arg(long)]
+    pub sharp: bool,
     #[command(flatten)]
     pub scene: SceneArgs,
 }

@@ -43,6 +43,11 @@ pub fn run_plant(a: PlantArgs) -> Result<()> {
         grid,
         before: planes(&before, &target)?,
         after: planes(&after, &target)?,
+        footprint_m: if a.sharp {
+            [0.0; 6]
+        } else {
+            footprints(&after, grid.epsg)?
+        },
     };
     let provenance = Provenance {
         before: a.before.clone(),
@@ -194,6 +199,47 @@ fn planes(scene: &Scene, target: &Grid) -> Result<[Vec<f32>; 6]> {
     Ok(out)
 }
 
+/// The side (m, in the planting grid's UTM zone `epsg`) of each role band's native pixel at
+/// the scene's centre, in the order of [`BandRole::ALL`]: the after date's footprint, over which
+/// the planted change is spread. The side is that of a square of the pixel's area.
+fn footprints(scene: &Scene, epsg: u32) -> Result<[f64; 6]> {
+    let dst = epsg_srs(epsg)?;
+    let centre = scene.grid();
+    let (cx, cy) = centre.pixel_to_crs(centre.width as f64 / 2.0, centre.height as f64 / 2.0);
+    let grids = scene.band_grids()?;
+    let mut out = [0.0; 6];
+    for (slot, role) in out.iter_mut().zip(BandRole::ALL) {
+        let (_, g) = grids
+            .iter()
+            .find(|(r, _)| *r == role)
+            .ok_or_else(|| anyhow!("{}: no {} band", scene.path().display(), role.name()))?;
+        let src = g.spatial_ref()?;
+        let t = CoordTransform::new(&src, &dst)?;
+        // The band pixel holding the scene's centre (the band's grid may differ from the
+        // scene's), and its corners along both axes.
+        let centre_t = CoordTransform::new(&centre.spatial_ref()?, &src)?;
+        let (mut xs, mut ys) = (vec![cx], vec![cy]);
+        centre_t.transform_coords(&mut xs, &mut ys, &mut [])?;
+        let gt = g.geo_transform;
+        let col = ((xs[0] - gt[0]) / gt[1]).floor();
+        let row = ((ys[0] - gt[3]) / gt[5]).floor();
+        let corners = [(col, row), (col + 1.0, row), (col, row + 1.0)];
+        let (mut xs, mut ys): (Vec<f64>, Vec<f64>) =
+            corners.iter().map(|&(c, r)| g.pixel_to_crs(c, r)).unzip();
+        t.transform_coords(&mut xs, &mut ys, &mut []).map_err(|e| {
+            anyhow!(BadInput(format!(
+                "{}: cannot project its {} band's pixel to EPSG:{epsg}: {e}",
+                scene.path().display(),
+                role.name()
+            )))
+        })?;
+        let (ax, ay) = (xs[1] - xs[0], ys[1] - ys[0]);
+        let (bx, by) = (xs[2] - xs[0], ys[2] - ys[0]);
+        *slot = (ax * by - ay * bx).abs().sqrt();
+    }
+    Ok(out)
+}
+
 /// Acquisition date (YYYY-MM-DD) of a scene when its name or folder says: an OSCD-style
 /// `imgs_N` folder whose parent's `dates.txt` has `date_N: YYYYMMDD`, else the first plausible
 /// YYYYMMDD in a file's name.
@@ -272,6 +318,9 @@ fn command_line(a: &PlantArgs) -> String {
         a.after.display(),
         a.seed
     );
+    if a.sharp {
+        s.push_str(" --sharp");
+    }
     let o = &a.scene;
     if o.sensor != SensorArg::Auto {
         if let Some(v) = o.sensor.to_possible_value() {

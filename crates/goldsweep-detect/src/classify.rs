@@ -1,7 +1,7 @@
 //! Rule-based classes of change objects, from their mean evidence and shape.
 
 use crate::evidence::group;
-use crate::object_stats::ObjectStats;
+use crate::object_stats::{ObjectStats, Shape};
 
 /// What a change object most likely is on the ground. The numeric codes are the values of
 /// the change raster.
@@ -114,7 +114,7 @@ impl Default for ClassParams {
             heap_ndvi_drop: 0.05,
             spoil_visible: 0.12,
             spoil_core_visible: 0.18,
-            track_max_width_m: 25.0,
+            track_max_width_m: 35.0,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
             thin_track_min_length_m: 50.0,
@@ -166,6 +166,17 @@ pub fn classify(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> Chan
 /// Classifies an object and says how firmly its evidence supports the class (see
 /// [`classify`]).
 pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (ChangeClass, Certainty) {
+    judge_shaped(stats, stats.shape(), pixel_size_m, p)
+}
+
+/// [`judge`] with the object's shape measured otherwise than by its second moments: along a
+/// winding object ([`Shape::along`]), whose axis is shorter than the object.
+pub fn judge_shaped(
+    stats: &ObjectStats,
+    shape: Shape,
+    pixel_size_m: f64,
+    p: &ClassParams,
+) -> (ChangeClass, Certainty) {
     use Certainty::{Firm, Tentative};
     if stats.group == group::WATER {
         // One pixel of open water, with the bank pixels grown around it, may be a wet or
@@ -187,7 +198,7 @@ pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (Change
     let track_brightened = stayed_bare && (stats.group == group::THIN || bare_brightened);
     // Tracks are often narrower than a pixel: their pixels are mixtures that need not read as
     // bare, so the shape and the change of cover decide, not the after-date bare index.
-    if (cover_lost || track_brightened) && is_track_shaped(stats, pixel_size_m, p) {
+    if (cover_lost || track_brightened) && is_track_shaped(stats, shape, pixel_size_m, p) {
         return (
             ChangeClass::AccessTrack,
             if cover_lost { Firm } else { Tentative },
@@ -234,8 +245,7 @@ pub fn judge(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> (Change
 /// narrow (`track_max_width_m`, at least three pixels where pixels are coarse), long and
 /// elongated enough. A strip's length is taken as the larger of its major axis and its area
 /// over two pixels of width, so that a winding track, whose axis is short, still counts.
-fn is_track_shaped(stats: &ObjectStats, pixel_size_m: f64, p: &ClassParams) -> bool {
-    let shape = stats.shape();
+fn is_track_shaped(stats: &ObjectStats, shape: Shape, pixel_size_m: f64, p: &ClassParams) -> bool {
     let length_m = shape.length * pixel_size_m;
     if stats.group == group::THIN {
         let along_m = stats.pixels as f64 * pixel_size_m / 2.0;

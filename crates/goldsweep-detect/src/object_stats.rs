@@ -107,6 +107,21 @@ pub struct Shape {
     pub elongation: f64,
 }
 
+impl Shape {
+    /// The shape of an object of `pixels` pixels measured along itself: `length` pixels from
+    /// end to end following the object (a winding track's, longer than its major axis), and
+    /// its mean width `pixels / length`.
+    pub fn along(pixels: u64, length: f64) -> Shape {
+        let length = length.max(1.0);
+        let width = (pixels.max(1) as f64 / length).max(1e-9);
+        Shape {
+            length,
+            width,
+            elongation: (length / width).max(1.0),
+        }
+    }
+}
+
 impl ObjectStats {
     /// Stats of a single pixel at scene position `(row, col)`.
     pub fn pixel(group: u8, row: u64, col: u64, ev: Evidence) -> ObjectStats {

@@ -165,6 +165,20 @@ impl Scene {
         self.inner.description.clone()
     }
 
+    /// Each role band's own grid, as stored in its source file, in role order: the bands of a
+    /// folder of per-band files keep their native pixel size (Sentinel-2's 20 m SWIR beside its
+    /// 10 m visible bands) though the scene reads them all on [`Scene::grid`].
+    pub fn band_grids(&self) -> Result<Vec<(BandRole, Grid)>, RasterError> {
+        self.inner
+            .band_info
+            .iter()
+            .map(|b| {
+                let ds = open_raster(&b.file)?;
+                Ok((b.role, Grid::from_dataset(&b.file, &ds)?))
+            })
+            .collect()
+    }
+
     pub(crate) fn stack(&self) -> &Arc<VsiMemFile> {
         &self.inner.stack
     }

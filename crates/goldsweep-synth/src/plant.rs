@@ -32,7 +32,7 @@ use crate::cloud::Cloud;
 use crate::confusers::{pond_lattice, LATTICE_SIDE_M};
 use crate::error::SynthError;
 use crate::footprints::Footprints;
-use crate::grid::SceneGrid;
+use crate::grid::{SceneGrid, PIXEL_M};
 use crate::layout::{aim_cloud, masked_fraction};
 use crate::mines::{Mine, MineStatus, PlantKind, RosterEntry};
 use crate::noise::{gaussian, Fbm};
@@ -126,6 +126,10 @@ pub struct Background {
     pub before: [Vec<f32>; 6],
     /// After reflectance, same layout.
     pub after: [Vec<f32>; 6],
+    /// Side (m) of each band's pixel as the sensor recorded it, same band order: the planted
+    /// change is spread over it ([`spread_change`]), as the sensor's footprint and the warp onto
+    /// the grid spread the background's own detail. Zero paints a band sharp.
+    pub footprint_m: [f64; 6],
 }
 
 impl Background {
@@ -260,7 +264,7 @@ impl LandMaps {
     /// Pixels whose centres lie within `r` metres of `c`, as indices.
     fn disc(&self, grid: &SceneGrid, c: Coord, r: f64) -> Vec<usize> {
         let (col, row) = grid.to_pixel(c);
-        let rp = r / crate::grid::PIXEL_M;
+        let rp = r / PIXEL_M;
         let size = grid.size as f64;
         let (c0, c1) = ((col - rp).floor().max(0.0), (col + rp).ceil().min(size));
         let (r0, r1) = ((row - rp).floor().max(0.0), (row + rp).ceil().min(size));
@@ -566,6 +570,7 @@ pub fn paint(bg: &Background, plan: &Plan) -> Painted {
             truth[p.row * grid.size + p.col] = TRUTH_CHANGE;
         }
     }
+    spread_change(&grid, &bg.after, &bg.footprint_m, &mut after);
     let mut mask = vec![0u8; n];
     let mut out_b: [Vec<u16>; 6] = Default::default();
     let mut out_a: [Vec<u16>; 6] = Default::default();
@@ -597,6 +602,79 @@ pub fn paint(bg: &Background, plan: &Plan) -> Painted {
         mask,
         truth,
     }
+}
+
+/// Spreads the change painted into `after` (from the real after date `real`) over each band's
+/// footprint: a Gaussian of σ = footprint / 2 grid pixels, the spread of averaging over a pixel
+/// of that side and interpolating bilinearly onto the grid (variance side²/12 + side²/6). A
+/// 10 m band on the 10 m grid gets σ = 0.5 px, Sentinel-2's 20 m SWIR (and a 20 m product
+/// resampled to 10 m) σ = 1 px: a 6 m track or a two-pixel pond is recorded as the sensor would,
+/// not sharper than the background around it. The change is conserved; no-data stays as is.
+pub fn spread_change(
+    grid: &SceneGrid,
+    real: &[Vec<f32>; 6],
+    footprint_m: &[f64; 6],
+    after: &mut [Spectrum],
+) {
+    let size = grid.size;
+    for (b, &side) in footprint_m.iter().enumerate() {
+        let sigma = side / (2.0 * PIXEL_M);
+        if sigma <= 0.0 {
+            continue;
+        }
+        let kernel = gaussian_kernel(sigma);
+        let change: Vec<f32> = after
+            .iter()
+            .zip(&real[b])
+            .map(|(a, r)| {
+                let d = a[b] - r;
+                if d.is_finite() {
+                    d
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        if change.iter().all(|&d| d == 0.0) {
+            continue;
+        }
+        let rows = convolve(&change, size, &kernel, 1, size);
+        let spread = convolve(&rows, size, &kernel, size, 1);
+        for ((a, r), d) in after.iter_mut().zip(&real[b]).zip(spread) {
+            if r.is_finite() {
+                a[b] = r + d;
+            }
+        }
+    }
+}
+
+/// A normalised Gaussian kernel of `sigma` pixels, out to 3 σ.
+fn gaussian_kernel(sigma: f64) -> Vec<f32> {
+    let reach = (3.0 * sigma).ceil() as i64;
+    let w: Vec<f64> = (-reach..=reach)
+        .map(|k| (-0.5 * (k as f64 / sigma).powi(2)).exp())
+        .collect();
+    let total: f64 = w.iter().sum();
+    w.iter().map(|v| (v / total) as f32).collect()
+}
+
+/// `values` (a `size`-square, row-major) convolved with `kernel` along one axis: `step` apart
+/// along it (1 along rows, `size` along columns), `lines` the stride between lines. Outside the
+/// square counts as no change.
+fn convolve(values: &[f32], size: usize, kernel: &[f32], step: usize, lines: usize) -> Vec<f32> {
+    let reach = kernel.len() / 2;
+    let mut out = vec![0.0f32; values.len()];
+    for line in 0..size {
+        let start = line * lines;
+        for k in 0..size {
+            let lo = k.saturating_sub(reach);
+            let hi = (k + reach).min(size - 1);
+            out[start + k * step] = (lo..=hi)
+                .map(|j| values[start + j * step] * kernel[j + reach - k])
+                .sum();
+        }
+    }
+    out
 }
 
 /// Plants known change into the real pair `bg` and writes the same files as
@@ -640,7 +718,14 @@ pub fn plant(
         .iter()
         .map(|o| masked_fraction(&grid, &plan.cloud, o))
         .collect();
-    let readme = readme_text::plant_readme(&grid, &plan, provenance, &masked_fraction, masked);
+    let readme = readme_text::plant_readme(
+        &grid,
+        &plan,
+        provenance,
+        &masked_fraction,
+        masked,
+        &bg.footprint_m,
+    );
     let sensors = provenance
         .sensors
         .clone()
@@ -711,6 +796,7 @@ mod tests {
             grid,
             before,
             after,
+            footprint_m: [0.0; 6],
         }
     }
 
@@ -799,6 +885,52 @@ mod tests {
                 m.id
             );
         }
+    }
+
+    #[test]
+    fn planted_change_is_spread_over_the_band_footprint_and_conserved() {
+        // One pixel of change (+0.1 in every band) on a flat background; bands recorded at
+        // 0 m (sharp), 10 m and 20 m footprints.
+        let grid = SceneGrid::new(40);
+        let n = grid.pixel_count();
+        let real: [Vec<f32>; 6] = std::array::from_fn(|_| vec![0.2; n]);
+        let centre = 20 * 40 + 20;
+        let mut after: Vec<Spectrum> = vec![[0.2; 6]; n];
+        after[centre] = [0.3; 6];
+        let footprint = [0.0, 10.0, 20.0, 20.0, 0.0, 0.0];
+        spread_change(&grid, &real, &footprint, &mut after);
+        let change = |b: usize| -> Vec<f32> { after.iter().map(|a| a[b] - 0.2).collect() };
+        for b in 0..6 {
+            let total: f32 = change(b).iter().sum();
+            assert!(
+                (total - 0.1).abs() < 1e-4,
+                "band {b}: change {total} not conserved"
+            );
+        }
+        // Sharp bands keep the pixel as painted; a wider footprint leaves less at the centre
+        // and more one and two pixels away.
+        assert!((change(0)[centre] - 0.1).abs() < 1e-6);
+        assert_eq!(change(0)[centre + 1], 0.0);
+        let (c10, c20) = (change(1), change(2));
+        assert!(c20[centre] < c10[centre] && c10[centre] < 0.1);
+        assert!(c20[centre + 2] > c10[centre + 2]);
+        // σ = 1 px for a 20 m footprint: the centre keeps 1 / (2π) of the change.
+        let expected = 1.0 / (2.0 * std::f32::consts::PI);
+        assert!(
+            (c20[centre] / 0.1 - expected).abs() < 0.01,
+            "{}",
+            c20[centre]
+        );
+        // Isotropic: the same along rows and columns.
+        assert!((c20[centre + 1] - c20[centre + 40]).abs() < 1e-7);
+        // No-data stays no-data.
+        let mut holed = real.clone();
+        holed[3][centre + 1] = f32::NAN;
+        let mut after: Vec<Spectrum> = vec![[0.2; 6]; n];
+        after[centre] = [0.3; 6];
+        after[centre + 1][3] = f32::NAN;
+        spread_change(&grid, &holed, &footprint, &mut after);
+        assert!(after[centre + 1][3].is_nan());
     }
 
     #[test]

@@ -171,6 +171,7 @@ pub fn plant_readme(
     p: &Provenance,
     masked_fraction: &[f64],
     masked: usize,
+    footprint_m: &[f64; 6],
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -239,11 +240,21 @@ pub fn plant_readme(
     );
     let _ = writeln!(
         s,
-        "the object polygon (7 x 7 sub-samples; tracks narrower than a pixel are mixtures), then a"
+        "the object polygon (7 x 7 sub-samples; tracks narrower than a pixel are mixtures); the"
+    );
+    let sides: Vec<String> = footprint_m.iter().map(|m| format!("{m:.0}")).collect();
+    let _ = writeln!(
+        s,
+        "change is then spread over each band's recorded pixel (Gaussian, sigma = side / 2 grid px;"
     );
     let _ = writeln!(
         s,
-        "synthetic cloud and its shadow. Mines sit on land (no water, MNDWI > 0, on either date)"
+        "sides blue, green, red, NIR, SWIR1, SWIR2: {} m), as the sensor and the warp spread the",
+        sides.join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "background's own detail. Then a synthetic cloud and its shadow. Mines sit on land (no water, MNDWI > 0, on either date)"
     );
     let _ = writeln!(
         s,
