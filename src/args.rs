@@ -246,7 +246,7 @@ pub struct PlantArgs {
     pub seed: u64,
     /// Paint the change sharp on the 10 m grid instead of spreading it over each band's
     /// recorded pixel (Sentinel-2's 20 m SWIR, a 20 m product): sharper than the sensor
-    /// records, as planted scenes were painted before.
+    /// records it, for comparison with scenes painted that way.
     #[arg(long)]
     pub sharp: bool,
     #[command(flatten)]

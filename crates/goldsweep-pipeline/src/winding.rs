@@ -2,8 +2,8 @@
 //!
 //! [`ObjectStats::shape`](goldsweep_detect::object_stats::ObjectStats::shape) measures an
 //! object's length along its major axis. A track that curves toward a road, or bends round a
-//! hill, is longer than that axis: a 300 m track on a quarter circle has an axis of about
-//! 200 m, and its mean width, its area over that length, comes out half as wide again. Where
+//! hill, is longer than that axis: a track along a half circle is about 1.3 times as long as
+//! its axis, and its mean width, its area over that axis, comes out as much wider. Where
 //! the sensor spreads a 10 m track over a third pixel either side, the track is then too wide
 //! and too little elongated for one, and is judged a clearing.
 //!
@@ -82,18 +82,17 @@ pub fn geodesic_length(runs: &[Run]) -> f64 {
     let Some(first) = runs.first() else {
         return 0.0;
     };
-    let row0 = runs.iter().map(|r| r.row).min().unwrap_or(first.row);
-    let row1 = runs.iter().map(|r| r.row).max().unwrap_or(first.row);
-    let col0 = runs
-        .iter()
-        .map(|r| r.col_start)
-        .min()
-        .unwrap_or(first.col_start);
-    let col1 = runs
-        .iter()
-        .map(|r| r.col_end)
-        .max()
-        .unwrap_or(first.col_end);
+    let (row0, row1, col0, col1) = runs.iter().fold(
+        (first.row, first.row, first.col_start, first.col_end),
+        |(r0, r1, c0, c1), r| {
+            (
+                r0.min(r.row),
+                r1.max(r.row),
+                c0.min(r.col_start),
+                c1.max(r.col_end),
+            )
+        },
+    );
     let (rows, cols) = ((row1 - row0 + 1) as usize, (col1 - col0) as usize);
     let mut inside = vec![false; rows * cols];
     for r in runs {

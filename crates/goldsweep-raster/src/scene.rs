@@ -168,15 +168,23 @@ impl Scene {
     /// Each role band's own grid, as stored in its source file, in role order: the bands of a
     /// folder of per-band files keep their native pixel size (Sentinel-2's 20 m SWIR beside its
     /// 10 m visible bands) though the scene reads them all on [`Scene::grid`].
+    /// Each source file is opened once.
     pub fn band_grids(&self) -> Result<Vec<(BandRole, Grid)>, RasterError> {
-        self.inner
-            .band_info
-            .iter()
-            .map(|b| {
-                let ds = open_raster(&b.file)?;
-                Ok((b.role, Grid::from_dataset(&b.file, &ds)?))
-            })
-            .collect()
+        let mut read: Vec<(&Path, Grid)> = Vec::new();
+        let mut out = Vec::with_capacity(self.inner.band_info.len());
+        for b in &self.inner.band_info {
+            let grid = match read.iter().find(|(f, _)| *f == b.file.as_path()) {
+                Some((_, g)) => g.clone(),
+                None => {
+                    let ds = open_raster(&b.file)?;
+                    let g = Grid::from_dataset(&b.file, &ds)?;
+                    read.push((&b.file, g.clone()));
+                    g
+                }
+            };
+            out.push((b.role, grid));
+        }
+        Ok(out)
     }
 
     pub(crate) fn stack(&self) -> &Arc<VsiMemFile> {

@@ -254,8 +254,9 @@ pub fn plant_readme(
     );
     let _ = writeln!(
         s,
-        "background's own detail. Then a synthetic cloud and its shadow. Mines sit on land (no water, MNDWI > 0, on either date)"
+        "background's own detail (zero: painted sharp). Then a synthetic cloud and its shadow."
     );
+    let _ = writeln!(s, "Mines sit on land (no water, MNDWI > 0, on either date)");
     let _ = writeln!(
         s,
         "where the real pair changed least; nearest mine centres {:.0} m apart, pond lattice {:.0} m",
