@@ -5,8 +5,9 @@
 //! chains [`crate::line_chains::CHAIN_RADIUS`] more), the growth of new water into a pond's rim
 //! two per round ([`crate::evidence::WATER_EDGE_ROUNDS`]),
 //! both clean-up steps one more each, the split of thin strips ([`split_thin`]) two more and
-//! that of bright heaps ([`split_bright`]) one per round, so a tile needs a halo of [`HALO`]
-//! pixels for its core to come out exactly as in a whole-scene run.
+//! that of bright heaps ([`split_bright`]) one per round and [`RIM_MAX_PIXELS`] − 1 +
+//! [`RIM_REACH`] for the rims it takes in, so a tile needs a halo of [`HALO`] pixels for its
+//! core to come out exactly as in a whole-scene run.
 //! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter
 //! ([`split_thin`] sets them apart instead).
 
@@ -24,7 +25,9 @@ pub const HALO: usize = crate::cloud::REACH
     + 2
     + 2
     + 1
-    + BRIGHT_ROUNDS;
+    + BRIGHT_ROUNDS
+    + (RIM_MAX_PIXELS - 1)
+    + RIM_REACH;
 
 /// The 8 neighbours of a pixel, `(row, col)` offsets in order around it from the one above.
 pub const NEIGHBOURS: [(isize, isize); 8] = [
@@ -59,6 +62,12 @@ pub struct CleanScratch {
     eroded: Vec<bool>,
     /// Pixels of the bright cores ([`split_bright`]).
     core: Vec<bool>,
+    /// Land pixels already visited while looking for rims ([`split_bright`]).
+    visited: Vec<bool>,
+    /// The rim being measured, the pixels still to visit, and the rims taken in.
+    rim: Vec<usize>,
+    stack: Vec<usize>,
+    taken: Vec<usize>,
 }
 
 /// Removes isolated change pixels (no changed 8-neighbour), then fills pixels without change
@@ -210,7 +219,12 @@ pub const BRIGHT_ROUNDS: usize = 2;
 /// least five core neighbours joins the core (a hole: a shaded slope, a patch of darker rock),
 /// then the cores grow [`BRIGHT_ROUNDS`] times into the land pixels beside them that are not a
 /// clearing's ([`tone::CLEARED`]): the mixed pixels around a heap, part heap and part ground,
-/// belong to it. Without a core, land change stays [`group::LAND`].
+/// belong to it. Last, a rim: a piece of land change left beside a core, of at most
+/// [`RIM_MAX_PIXELS`] pixels, all in the focus zones, along the core (within [`RIM_REACH`]
+/// pixels of it) and none on the window's edge, joins it. Such a piece is the ring of mixed
+/// pixels that the sensor's point spread lays around a heap on vegetated ground — cover lost,
+/// ground not yet bright — and not a clearing of its own, which the sweep would otherwise send
+/// a team to as well. Without a core, land change stays [`group::LAND`].
 ///
 /// [`tone::BRIGHT`]: crate::evidence::tone::BRIGHT
 /// [`tone::CLEARED`]: crate::evidence::tone::CLEARED
@@ -253,8 +267,93 @@ pub fn split_bright(scratch: &mut CleanScratch, mut g: ArrayViewMut2<'_, u8>, to
             core[i] = true;
         }
     }
+    take_in_rims(scratch, &g, tones);
+    let core = &scratch.core;
     for (i, _) in core.iter().enumerate().filter(|(_, &c)| c) {
         g[[i / cols, i % cols]] = group::BRIGHT;
+    }
+}
+
+/// The most pixels of a rim that [`split_bright`] lets a heap's core take in: the ring of
+/// mixed pixels, a pixel wide, that a 20 m band's point spread lays along part of a
+/// heap's edge. Clearings are larger (the smallest planted in `goldsweep plant` has 20).
+pub const RIM_MAX_PIXELS: usize = 8;
+
+/// Farthest a rim's pixel lies from the core it joins, in pixels along rows or columns or
+/// both ([`split_bright`]): a rim lies along the heap's edge, where a stub of track or clearing
+/// runs away from it.
+pub const RIM_REACH: usize = 1;
+
+/// Marks in `scratch.core` the rims beside it (see [`split_bright`]): 8-connected pieces of
+/// land change outside the cores with a core pixel beside them, of at most [`RIM_MAX_PIXELS`]
+/// pixels, all with a [`tone`](crate::evidence::tone), within [`RIM_REACH`] pixels of the core
+/// and none on the window's edge. A piece cut by the edge may be larger than it looks; leaving
+/// it is what a whole-scene run does when the piece is larger, and [`HALO`] makes a tile's core
+/// see every piece that could be a rim whole.
+fn take_in_rims(scratch: &mut CleanScratch, g: &ArrayViewMut2<'_, u8>, tones: &[u8]) {
+    use crate::evidence::tone;
+    let (rows, cols) = g.dim();
+    let CleanScratch {
+        core,
+        visited,
+        rim,
+        stack,
+        taken,
+        ..
+    } = scratch;
+    taken.clear();
+    visited.clear();
+    visited.resize(rows * cols, false);
+    let neighbours = |i: usize| {
+        let (r, c) = ((i / cols) as isize, (i % cols) as isize);
+        NEIGHBOURS.iter().filter_map(move |&(dr, dc)| {
+            let (rr, cc) = (r + dr, c + dc);
+            (rr >= 0 && cc >= 0 && (rr as usize) < rows && (cc as usize) < cols)
+                .then(|| rr as usize * cols + cc as usize)
+        })
+    };
+    let outside_core = |core: &[bool], i: usize| !core[i] && g[[i / cols, i % cols]] == group::LAND;
+    for start in 0..rows * cols {
+        if visited[start] || !outside_core(core, start) {
+            continue;
+        }
+        if !neighbours(start).any(|j| core[j]) {
+            continue;
+        }
+        // The whole piece, so that none of its pixels starts a second, partial one.
+        rim.clear();
+        stack.clear();
+        stack.push(start);
+        visited[start] = true;
+        while let Some(i) = stack.pop() {
+            rim.push(i);
+            for j in neighbours(i) {
+                if !visited[j] && outside_core(core, j) {
+                    visited[j] = true;
+                    stack.push(j);
+                }
+            }
+        }
+        let on_edge = |i: usize| {
+            let (r, c) = (i / cols, i % cols);
+            r == 0 || c == 0 || r + 1 == rows || c + 1 == cols
+        };
+        let hugs_core = |i: usize| {
+            let (r, c) = (i / cols, i % cols);
+            let near = |x: usize, n: usize| x.saturating_sub(RIM_REACH)..(x + RIM_REACH + 1).min(n);
+            near(r, rows).any(|rr| near(c, cols).any(|cc| core[rr * cols + cc]))
+        };
+        if rim.len() <= RIM_MAX_PIXELS
+            && rim
+                .iter()
+                .all(|&i| tones[i] != tone::NONE && !on_edge(i) && hugs_core(i))
+        {
+            taken.extend_from_slice(rim);
+        }
+    }
+    // Every piece is judged against the cores before any rim joins them.
+    for &i in taken.iter() {
+        core[i] = true;
     }
 }
 
@@ -284,7 +383,8 @@ mod tests {
     fn a_heap_on_a_clearing_is_split_from_it_with_its_rim_and_holes() {
         use crate::evidence::tone::{BRIGHT as B, CLEARED as C, MIXED as M, NONE as N};
         // A cleared patch (columns 1–9) with a heap in its right half: a bright core with a
-        // darker hole, a rim of mixed pixels, and a mixed pixel out in the clearing.
+        // darker hole, a rim of mixed pixels, a mixed pixel out in the clearing, and a cleared
+        // pixel at the heap's corner cut off from the clearing by the rim.
         let tones = array![
             [N, N, N, N, N, N, N, N, N, N, N],
             [N, C, C, C, M, M, M, M, M, C, N],
@@ -305,7 +405,7 @@ mod tests {
             bright,
             array![
                 [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-                [0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0],
+                [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0],
                 [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0],
                 [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0],
                 [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0],
@@ -326,6 +426,79 @@ mod tests {
             tones.as_slice().unwrap(),
         );
         assert_eq!(h, before);
+    }
+
+    #[test]
+    fn a_heap_takes_in_the_small_rims_beside_it_but_not_a_clearing() {
+        use crate::evidence::tone::{BRIGHT as B, CLEARED as C, NONE as N};
+        // A 3 × 3 heap core (rows 3–5, columns 4–6) in a 10 × 14 window. Beside it: a rim of
+        // two cleared pixels above (row 2), a clearing of 3 × 5 = 15 pixels to its right
+        // (columns 7–11), and a rim below that runs out of the focus zones (row 6, columns
+        // 3–5; column 3 has no tone). The core never grows into cleared pixels.
+        let mut tones = Array2::from_elem((10, 14), N);
+        for r in 3..=5 {
+            for c in 4..=6 {
+                tones[[r, c]] = B;
+            }
+            for c in 7..=11 {
+                tones[[r, c]] = C;
+            }
+        }
+        for c in 4..=5 {
+            tones[[2, c]] = C;
+        }
+        let mut g = tones.mapv(|t| if t == N { group::NONE } else { group::LAND });
+        for c in 3..=5 {
+            g[[6, c]] = group::LAND;
+            tones[[6, c]] = if c == 3 { N } else { C };
+        }
+        split_bright(
+            &mut CleanScratch::default(),
+            g.view_mut(),
+            tones.as_slice().unwrap(),
+        );
+        assert!(
+            (4..=5).all(|c| g[[2, c]] == group::BRIGHT),
+            "the rim above joins"
+        );
+        assert!((7..=11).all(|c| (3..=5).all(|r| g[[r, c]] == group::LAND)));
+        assert!(
+            (3..=5).all(|c| g[[6, c]] == group::LAND),
+            "partly outside the focus"
+        );
+        // A stub of four cleared pixels running down from the core, three of them more than
+        // a pixel from it: a track leaving the heap, not its rim.
+        let mut stub_tones = Array2::from_elem((12, 12), N);
+        for r in 3..=5 {
+            for c in 4..=6 {
+                stub_tones[[r, c]] = B;
+            }
+        }
+        for r in 6..=9 {
+            stub_tones[[r, 5]] = C;
+        }
+        let mut h = stub_tones.mapv(|t| if t == N { group::NONE } else { group::LAND });
+        split_bright(
+            &mut CleanScratch::default(),
+            h.view_mut(),
+            stub_tones.as_slice().unwrap(),
+        );
+        assert!((6..=9).all(|r| h[[r, 5]] == group::LAND), "the stub stays");
+        // The same rim on the window's edge may be part of something larger: it stays.
+        let mut tones = tones.slice(ndarray::s![2.., ..]).to_owned();
+        let mut g = tones.mapv(|t| if t == N { group::NONE } else { group::LAND });
+        tones[[4, 3]] = C;
+        g[[4, 3]] = group::LAND;
+        split_bright(
+            &mut CleanScratch::default(),
+            g.view_mut(),
+            tones.as_slice().unwrap(),
+        );
+        assert!((4..=5).all(|c| g[[0, c]] == group::LAND));
+        assert!(
+            (3..=5).all(|c| g[[4, c]] == group::BRIGHT),
+            "now all in focus"
+        );
     }
 
     #[test]

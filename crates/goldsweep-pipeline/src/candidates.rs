@@ -20,6 +20,7 @@ use crate::seam_stitch::Stitched;
 use crate::site_context::{contexts, ContextParams, Placed};
 use crate::time_series::analyse;
 use crate::track_beads::string_beads;
+use crate::track_pieces::join_track_pieces;
 use crate::winding::follow_windings;
 
 /// Square metres in one 亩 (mu): 1/15 hectare.
@@ -298,6 +299,13 @@ pub fn keep_objects(
     }
     let sides: Vec<f64> = area_of.iter().map(|&(_, side)| side).collect();
     follow_windings(
+        &stitched.objects,
+        &mut judged,
+        &runs_of,
+        &sides,
+        &settings.classes,
+    );
+    join_track_pieces(
         &stitched.objects,
         &mut judged,
         &runs_of,

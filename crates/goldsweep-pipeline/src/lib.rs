@@ -33,6 +33,7 @@ pub mod site_context;
 pub mod tile_plan;
 pub mod time_series;
 pub mod track_beads;
+pub mod track_pieces;
 pub mod winding;
 
 use std::path::PathBuf;
