@@ -152,8 +152,11 @@ mod tests {
     use goldsweep_detect::classify::judge;
     use goldsweep_detect::object_stats::Evidence;
 
+    /// A rectangle of pixels: `(row0, col0, rows, cols)`.
+    type Rect = (u32, u32, u32, u32);
+
     /// An object of group `g` made of the `(row0, col0, rows, cols)` rectangles, with its runs.
-    fn object(g: u8, rects: &[(u32, u32, u32, u32)]) -> (ObjectStats, Vec<Run>) {
+    fn object(g: u8, rects: &[Rect]) -> (ObjectStats, Vec<Run>) {
         let runs: Vec<Run> = rects
             .iter()
             .flat_map(|&(r0, col_start, h, w)| {
@@ -182,7 +185,7 @@ mod tests {
     }
 
     /// Judges the objects on 10 m pixels, joins the pieces, and returns the classes.
-    fn classes(parts: &[(u8, &[(u32, u32, u32, u32)])]) -> Vec<ChangeClass> {
+    fn classes(parts: &[(u8, &[Rect])]) -> Vec<ChangeClass> {
         let p = ClassParams::default();
         let (objects, runs_of): (Vec<_>, Vec<_>) =
             parts.iter().map(|&(g, rects)| object(g, rects)).unzip();
@@ -198,9 +201,9 @@ mod tests {
         // A track 3 px wide and 26 px (260 m) long along a row, cut into a stretch of land
         // change (10 px), a strip of thin change two pixels wide (6 px) and land change again
         // (10 px). Each stretch alone is too short or too stubby for a track.
-        let first: &[(u32, u32, u32, u32)] = &[(10, 10, 3, 10)];
-        let strip: &[(u32, u32, u32, u32)] = &[(11, 20, 2, 6)];
-        let last: &[(u32, u32, u32, u32)] = &[(10, 26, 3, 10)];
+        let first: &[Rect] = &[(10, 10, 3, 10)];
+        let strip: &[Rect] = &[(11, 20, 2, 6)];
+        let last: &[Rect] = &[(10, 26, 3, 10)];
         let alone = classes(&[(group::LAND, first)]);
         assert_eq!(alone, vec![VegetationLoss]);
         assert_eq!(
@@ -212,8 +215,8 @@ mod tests {
             vec![AccessTrack; 3]
         );
         // The same stretches apart (a gap of a column between each) stay clearings.
-        let strip_apart: &[(u32, u32, u32, u32)] = &[(11, 21, 2, 5)];
-        let last_apart: &[(u32, u32, u32, u32)] = &[(10, 28, 3, 10)];
+        let strip_apart: &[Rect] = &[(11, 21, 2, 5)];
+        let last_apart: &[Rect] = &[(10, 28, 3, 10)];
         let apart = classes(&[
             (group::LAND, first),
             (group::THIN, strip_apart),
@@ -228,23 +231,23 @@ mod tests {
         use ChangeClass::{AccessTrack, VegetationLoss};
         // Two stretches of a track 3 px wide, 12 px long each, and at the end of the second a
         // clearing 8 × 8 px: the clearing is no piece of the track.
-        let a: &[(u32, u32, u32, u32)] = &[(10, 10, 3, 12)];
-        let b: &[(u32, u32, u32, u32)] = &[(10, 22, 3, 12)];
-        let field: &[(u32, u32, u32, u32)] = &[(8, 34, 8, 8)];
+        let a: &[Rect] = &[(10, 10, 3, 12)];
+        let b: &[Rect] = &[(10, 22, 3, 12)];
+        let field: &[Rect] = &[(8, 34, 8, 8)];
         let got = classes(&[(group::LAND, a), (group::LAND, b), (group::LAND, field)]);
         assert_eq!(got, vec![AccessTrack, AccessTrack, VegetationLoss]);
         // Two pieces that together are too short (130 m, 4.3 times as long as wide) stay
         // clearings.
-        let c: &[(u32, u32, u32, u32)] = &[(10, 10, 3, 7)];
-        let d: &[(u32, u32, u32, u32)] = &[(10, 17, 3, 6)];
+        let c: &[Rect] = &[(10, 10, 3, 7)];
+        let d: &[Rect] = &[(10, 17, 3, 6)];
         assert_eq!(
             classes(&[(group::LAND, c), (group::LAND, d)]),
             vec![VegetationLoss; 2]
         );
         // A stubby 3 × 3 patch at the end of a track is a clearing the track reached, however
         // narrow: the track stays a track and the patch a clearing.
-        let track: &[(u32, u32, u32, u32)] = &[(10, 10, 3, 30)];
-        let patch: &[(u32, u32, u32, u32)] = &[(10, 40, 3, 3)];
+        let track: &[Rect] = &[(10, 10, 3, 30)];
+        let patch: &[Rect] = &[(10, 40, 3, 3)];
         assert_eq!(
             classes(&[(group::LAND, track), (group::LAND, patch)]),
             vec![AccessTrack, VegetationLoss]
