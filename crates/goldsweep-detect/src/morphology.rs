@@ -313,6 +313,15 @@ fn take_in_rims(scratch: &mut CleanScratch, g: &ArrayViewMut2<'_, u8>, tones: &[
         })
     };
     let outside_core = |core: &[bool], i: usize| !core[i] && g[[i / cols, i % cols]] == group::LAND;
+    let on_edge = |i: usize| {
+        let (r, c) = (i / cols, i % cols);
+        r == 0 || c == 0 || r + 1 == rows || c + 1 == cols
+    };
+    let hugs_core = |core: &[bool], i: usize| {
+        let (r, c) = (i / cols, i % cols);
+        let near = |x: usize, n: usize| x.saturating_sub(RIM_REACH)..(x + RIM_REACH + 1).min(n);
+        near(r, rows).any(|rr| near(c, cols).any(|cc| core[rr * cols + cc]))
+    };
     for start in 0..rows * cols {
         if visited[start] || !outside_core(core, start) {
             continue;
@@ -334,19 +343,10 @@ fn take_in_rims(scratch: &mut CleanScratch, g: &ArrayViewMut2<'_, u8>, tones: &[
                 }
             }
         }
-        let on_edge = |i: usize| {
-            let (r, c) = (i / cols, i % cols);
-            r == 0 || c == 0 || r + 1 == rows || c + 1 == cols
-        };
-        let hugs_core = |i: usize| {
-            let (r, c) = (i / cols, i % cols);
-            let near = |x: usize, n: usize| x.saturating_sub(RIM_REACH)..(x + RIM_REACH + 1).min(n);
-            near(r, rows).any(|rr| near(c, cols).any(|cc| core[rr * cols + cc]))
-        };
         if rim.len() <= RIM_MAX_PIXELS
             && rim
                 .iter()
-                .all(|&i| tones[i] != tone::NONE && !on_edge(i) && hugs_core(i))
+                .all(|&i| tones[i] != tone::NONE && !on_edge(i) && hugs_core(core, i))
         {
             taken.extend_from_slice(rim);
         }

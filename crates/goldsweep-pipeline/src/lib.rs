@@ -30,6 +30,8 @@ pub mod outputs;
 pub mod score;
 pub mod seam_stitch;
 pub mod site_context;
+#[cfg(test)]
+mod test_objects;
 pub mod tile_plan;
 pub mod time_series;
 pub mod track_beads;

@@ -114,26 +114,7 @@ mod tests {
     use goldsweep_detect::evidence::group;
     use goldsweep_detect::object_stats::Evidence;
 
-    /// An object of the pixels `(row, col)` of `rows` × `cols` rectangles given as
-    /// `(row0, col0, rows, cols)`, with its runs.
-    fn object(g: u8, rects: &[(u32, u32, u32, u32)]) -> (ObjectStats, Vec<Run>) {
-        let runs: Vec<Run> = rects
-            .iter()
-            .flat_map(|&(r0, col_start, h, w)| {
-                (r0..r0 + h).map(move |row| Run {
-                    row,
-                    col_start,
-                    col_end: col_start + w,
-                    label: 1,
-                })
-            })
-            .collect();
-        let cells = runs
-            .iter()
-            .flat_map(|r| (r.col_start..r.col_end).map(|c| (r.row.into(), c.into())));
-        let stats = ObjectStats::uniform(g, cells, Evidence::default()).expect("pixels");
-        (stats, runs)
-    }
+    use crate::test_objects::object;
 
     /// Runs `string_beads` on tracks and clearings (10 m pixels); returns the classes after.
     fn strung_classes(
@@ -152,7 +133,7 @@ mod tests {
                     .map(|r| (r, group::LAND, ChangeClass::VegetationLoss)),
             )
         {
-            let (o, runs) = object(g, rects);
+            let (o, runs) = object(g, rects, Evidence::default());
             objects.push(o);
             runs_of.push(runs);
             judged.push(Some((class, Certainty::Firm)));

@@ -149,46 +149,16 @@ pub fn join_track_pieces(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_objects::{cleared, object, Rect};
     use goldsweep_detect::classify::judge;
-    use goldsweep_detect::object_stats::Evidence;
-
-    /// A rectangle of pixels: `(row0, col0, rows, cols)`.
-    type Rect = (u32, u32, u32, u32);
-
-    /// An object of group `g` made of the `(row0, col0, rows, cols)` rectangles, with its runs.
-    fn object(g: u8, rects: &[Rect]) -> (ObjectStats, Vec<Run>) {
-        let runs: Vec<Run> = rects
-            .iter()
-            .flat_map(|&(r0, col_start, h, w)| {
-                (r0..r0 + h).map(move |row| Run {
-                    row,
-                    col_start,
-                    col_end: col_start + w,
-                    label: 1,
-                })
-            })
-            .collect();
-        let cells = runs
-            .iter()
-            .flat_map(|r| (r.col_start..r.col_end).map(|c| (r.row.into(), c.into())));
-        let cleared = Evidence {
-            magnitude: 5.0,
-            d_ndvi: -0.3,
-            d_bare: 0.2,
-            bare_after: 0.05,
-            d_bright: 0.03,
-            visible_after: 0.1,
-            ..Evidence::default()
-        };
-        let stats = ObjectStats::uniform(g, cells, cleared).expect("pixels");
-        (stats, runs)
-    }
 
     /// Judges the objects on 10 m pixels, joins the pieces, and returns the classes.
     fn classes(parts: &[(u8, &[Rect])]) -> Vec<ChangeClass> {
         let p = ClassParams::default();
-        let (objects, runs_of): (Vec<_>, Vec<_>) =
-            parts.iter().map(|&(g, rects)| object(g, rects)).unzip();
+        let (objects, runs_of): (Vec<_>, Vec<_>) = parts
+            .iter()
+            .map(|&(g, rects)| object(g, rects, cleared()))
+            .unzip();
         let mut judged: Vec<_> = objects.iter().map(|o| Some(judge(o, 10.0, &p))).collect();
         let sides = vec![10.0; objects.len()];
         join_track_pieces(&objects, &mut judged, &runs_of, &sides, &p);

@@ -160,7 +160,7 @@ fn farthest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use goldsweep_detect::object_stats::Evidence;
+    use crate::test_objects::cleared;
 
     /// Runs of the pixels `cells` (scene `(row, col)`), one run per pixel.
     fn runs(cells: &[(u32, u32)]) -> Vec<Run> {
@@ -194,21 +194,8 @@ mod tests {
     }
 
     fn stats(cells: &[(u32, u32)]) -> ObjectStats {
-        let ev = Evidence {
-            magnitude: 5.0,
-            d_ndvi: -0.3,
-            d_bare: 0.2,
-            bare_after: 0.05,
-            d_bright: 0.03,
-            visible_after: 0.1,
-            ..Evidence::default()
-        };
-        ObjectStats::uniform(
-            group::LAND,
-            cells.iter().map(|&(r, c)| (r.into(), c.into())),
-            ev,
-        )
-        .expect("cells")
+        let cells = cells.iter().map(|&(r, c)| (r.into(), c.into()));
+        ObjectStats::uniform(group::LAND, cells, cleared()).expect("cells")
     }
 
     #[test]
