@@ -33,6 +33,29 @@ pub struct Run {
     pub label: u32,
 }
 
+impl Run {
+    /// The pixels of the run, `(row, col)`, left to right.
+    pub fn pixels(&self) -> impl Iterator<Item = (u32, u32)> {
+        let row = self.row;
+        (self.col_start..self.col_end).map(move |c| (row, c))
+    }
+
+    /// The 8 neighbours of every pixel of the run that lie in non-negative coordinates, in
+    /// [`NEIGHBOURS`](goldsweep_detect::morphology::NEIGHBOURS) order pixel by pixel
+    /// (neighbours shared by two pixels come twice, pixels of the run itself too).
+    pub fn neighbours(&self) -> impl Iterator<Item = (u32, u32)> {
+        use goldsweep_detect::morphology::NEIGHBOURS;
+        self.pixels().flat_map(|(r, c)| {
+            NEIGHBOURS.iter().filter_map(move |&(dr, dc)| {
+                Some((
+                    r.checked_add_signed(dr as i32)?,
+                    c.checked_add_signed(dc as i32)?,
+                ))
+            })
+        })
+    }
+}
+
 /// What one tile hands on.
 #[derive(Debug, Clone)]
 pub struct TileOutput {

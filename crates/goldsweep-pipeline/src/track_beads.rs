@@ -22,7 +22,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use goldsweep_detect::classify::{Certainty, ClassParams};
-use goldsweep_detect::morphology::NEIGHBOURS;
 use goldsweep_detect::object_stats::ObjectStats;
 use goldsweep_detect::ChangeClass;
 
@@ -52,7 +51,7 @@ pub fn string_beads(
         .flat_map(|i| {
             runs_of[i]
                 .iter()
-                .flat_map(move |r| (r.col_start..r.col_end).map(move |c| ((r.row, c), i)))
+                .flat_map(move |r| r.pixels().map(move |px| (px, i)))
         })
         .collect();
     if tracks.is_empty() {
@@ -80,20 +79,10 @@ pub fn string_beads(
 fn strung(runs: &[Run], span: f64, tracks: &HashMap<(u32, u32), usize>) -> bool {
     // Per touching track: sum of the contact pixels' coordinates and their number.
     let mut contacts: BTreeMap<usize, (f64, f64, f64)> = BTreeMap::new();
-    for r in runs {
-        for c in r.col_start..r.col_end {
-            for (dr, dc) in NEIGHBOURS {
-                let (Some(rr), Some(cc)) = (
-                    r.row.checked_add_signed(dr as i32),
-                    c.checked_add_signed(dc as i32),
-                ) else {
-                    continue;
-                };
-                if let Some(&t) = tracks.get(&(rr, cc)) {
-                    let e = contacts.entry(t).or_insert((0.0, 0.0, 0.0));
-                    *e = (e.0 + f64::from(rr), e.1 + f64::from(cc), e.2 + 1.0);
-                }
-            }
+    for (rr, cc) in runs.iter().flat_map(Run::neighbours) {
+        if let Some(&t) = tracks.get(&(rr, cc)) {
+            let e = contacts.entry(t).or_insert((0.0, 0.0, 0.0));
+            *e = (e.0 + f64::from(rr), e.1 + f64::from(cc), e.2 + 1.0);
         }
     }
     // Mean contact point of each track.

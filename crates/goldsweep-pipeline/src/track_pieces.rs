@@ -23,7 +23,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use goldsweep_detect::classify::{judge_shaped, Certainty, ClassParams};
 use goldsweep_detect::evidence::group;
-use goldsweep_detect::morphology::NEIGHBOURS;
 use goldsweep_detect::object_stats::{ObjectStats, Shape};
 use goldsweep_detect::ChangeClass;
 
@@ -73,7 +72,7 @@ pub fn join_track_pieces(
         .flat_map(|(k, &i)| {
             runs_of[i]
                 .iter()
-                .flat_map(move |r| (r.col_start..r.col_end).map(move |c| ((r.row, c), k)))
+                .flat_map(move |r| r.pixels().map(move |px| (px, k)))
         })
         .collect();
 
@@ -87,20 +86,10 @@ pub fn join_track_pieces(
         k
     }
     for (k, &i) in pieces.iter().enumerate() {
-        for r in &runs_of[i] {
-            for c in r.col_start..r.col_end {
-                for (dr, dc) in NEIGHBOURS {
-                    let (Some(rr), Some(cc)) = (
-                        r.row.checked_add_signed(dr as i32),
-                        c.checked_add_signed(dc as i32),
-                    ) else {
-                        continue;
-                    };
-                    if let Some(&j) = piece_at.get(&(rr, cc)) {
-                        let (a, b) = (root(&mut parent, k), root(&mut parent, j));
-                        parent[a.max(b)] = a.min(b);
-                    }
-                }
+        for px in runs_of[i].iter().flat_map(Run::neighbours) {
+            if let Some(&j) = piece_at.get(&px) {
+                let (a, b) = (root(&mut parent, k), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
             }
         }
     }
