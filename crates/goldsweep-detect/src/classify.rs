@@ -74,7 +74,10 @@ pub struct ClassParams {
     /// ([`ObjectStats::core_visible`]) that marks a heap's core, when the object's means are
     /// diluted by the rim around a small heap.
     pub spoil_core_visible: f32,
-    /// Widest object (metres) that can be a track.
+    /// Widest object (metres) that can be a track: a track or haul road 5–15 m wide, its
+    /// graded verges, and the spread of the sensor either side — more where the imagery is
+    /// coarser than its grid (Sentinel-2's 20 m bands, or a 20 m product, on a 10 m grid: a
+    /// 10 m track then reads 35–45 m wide).
     pub track_max_width_m: f64,
     /// Shortest track (metres).
     pub track_min_length_m: f64,
@@ -101,6 +104,15 @@ pub struct ClassParams {
     /// Fraction of shadow-shift pixels ([`crate::shadow`]) from which a land-change object is
     /// a shadow that moved, not a change of the ground (see [`is_shadow_shift`]).
     pub shadow_shift_min: f32,
+    /// Rise of the water index (MNDWI) — and of the water index over the bare-soil index —
+    /// from which land change that did not brighten is wetted ground: new water that no pixel
+    /// shows as open water (a pond narrower than the 20 m SWIR pixel, or where the imagery is
+    /// coarser than its grid), a tentative pond. Only with SWIR (see `swir`).
+    pub wet_water_gain: f32,
+    /// Whether the stacks have SWIR, so that the water and bare-soil indices are MNDWI and
+    /// BSI. Without it they are NDWI (green against near infrared) and a visible proxy, and
+    /// NDWI rises wherever vegetation is lost: no object is judged wetted ground.
+    pub swir: bool,
 }
 
 impl Default for ClassParams {
@@ -113,8 +125,8 @@ impl Default for ClassParams {
             brightening: 0.07,
             heap_ndvi_drop: 0.05,
             spoil_visible: 0.12,
-            spoil_core_visible: 0.18,
-            track_max_width_m: 35.0,
+            spoil_core_visible: 0.16,
+            track_max_width_m: 45.0,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
             thin_track_min_length_m: 50.0,
@@ -123,6 +135,8 @@ impl Default for ClassParams {
             spoil_on_bare_visible: 0.15,
             shadow_shift_min: 0.3,
             pond_min_open_water: 2,
+            wet_water_gain: 0.3,
+            swir: true,
         }
     }
 }
@@ -149,12 +163,13 @@ pub enum Certainty {
     /// A weaker form of it only: a spoil heap recognised by its bright core alone, on ground
     /// that was bare already, or where the NDVI hardly fell (no vegetation was buried); a
     /// track on ground that was bare already (brightened, no cover lost); new water with a
-    /// single pixel of open water. Ground was laid bare or brightened, but that rock was
-    /// tipped or a track graded there is less certain — ploughed, harrowed or drying fields,
-    /// building sites and the paths across them read the same way; one pixel of water may be
-    /// a wet or shaded spot. The sweep also makes tentative any object whose
-    /// mean change magnitude is below the focus strong threshold (faint change, mostly weaker
-    /// lines chained into a track: [`crate::line_chains`]).
+    /// single pixel of open water, or with none (wetted ground, [`is_wetted`]). Ground was
+    /// laid bare or brightened, but that rock was tipped or a track graded there is less
+    /// certain — ploughed, harrowed or drying fields, building sites and the paths across
+    /// them read the same way; one pixel of water may be a wet or shaded spot, wetted ground
+    /// a flooded field. The sweep also makes tentative any object whose mean change magnitude
+    /// is below the focus strong threshold (faint change, mostly weaker lines chained into a
+    /// track: [`crate::line_chains`]).
     Tentative,
 }
 
@@ -185,6 +200,9 @@ pub fn judge_shaped(
         return (ChangeClass::LeachPond, if open { Firm } else { Tentative });
     }
     let e = stats.mean();
+    if is_wetted(&e, p) {
+        return (ChangeClass::LeachPond, Tentative);
+    }
     let vegetation_lost = e.d_ndvi <= p.ndvi_loss;
     let cover_lost = vegetation_lost || e.d_bare >= p.bare_gain;
     let bare_before = e.bare_after - e.d_bare >= p.bare_after;
@@ -238,6 +256,19 @@ pub fn judge_shaped(
         return (ChangeClass::VegetationLoss, Firm);
     }
     (ChangeClass::OtherChange, Firm)
+}
+
+/// Whether land change is wetted ground (`p.wet_water_gain`): its water index rose, and by
+/// that much more than its bare-soil index, and it did not brighten. Water darkens the SWIR
+/// far below the green: a clearing or a heap raises the bare-soil index with the water index
+/// (Tanzania: ΔMNDWI +0.1 to +0.3 over a ΔBSI of +0.2 to +0.4), a pond smaller than the SWIR
+/// pixel raises the water index alone (+0.35 to +0.55 over a ΔBSI within ±0.1), and open water
+/// and wet ground do not brighten. A field flooded for rice reads the same way.
+pub fn is_wetted(e: &crate::object_stats::Evidence, p: &ClassParams) -> bool {
+    p.swir
+        && e.d_water >= p.wet_water_gain
+        && e.d_water - e.d_bare >= p.wet_water_gain
+        && e.d_bright < p.bare_brightening
 }
 
 /// Whether an object has the shape of a track: a [`group::THIN`] strip at least
@@ -387,6 +418,62 @@ mod tests {
                 "{n} open-water pixels"
             );
         }
+    }
+
+    #[test]
+    fn land_change_wetted_without_open_water_is_a_tentative_pond_only_with_swir() {
+        // OSCD Tanzania (20 m imagery on a 10 m grid), planted ponds of 500–1300 m²: no pixel
+        // passes the water test, the object's means are those of mixed wet pixels.
+        let wet = Evidence {
+            magnitude: 10.0,
+            d_ndvi: -0.2,
+            d_bare: 0.02,
+            d_water: 0.44,
+            bare_after: -0.43,
+            water_after: -0.13,
+            d_bright: 0.0,
+            visible_after: 0.05,
+            shadow_shift: 0.0,
+            open_water: 0.0,
+        };
+        let blob: Vec<_> = (0..4).flat_map(|r| (0..5).map(move |c| (r, c))).collect();
+        let strip: Vec<_> = (0..2).flat_map(|r| (0..12).map(move |c| (r, c))).collect();
+        let p = ClassParams::default();
+        let pond = (ChangeClass::LeachPond, Certainty::Tentative);
+        assert!(is_wetted(&wet, &p));
+        assert_eq!(judge(&object(&blob, group::LAND, wet), 10.0, &p), pond);
+        // The strip shape of a track does not make wetted ground a track.
+        assert_eq!(judge(&object(&strip, group::THIN, wet), 10.0, &p), pond);
+        // A heap and a clearing of the same scene raise the water index too, but the bare
+        // index with it, and a heap brightens.
+        let heap = Evidence {
+            d_ndvi: -0.46,
+            d_bare: 0.31,
+            d_water: 0.3,
+            d_bright: 0.07,
+            visible_after: 0.11,
+            ..wet
+        };
+        let clearing = Evidence {
+            d_ndvi: -0.25,
+            d_bare: 0.25,
+            d_water: 0.15,
+            d_bright: 0.03,
+            ..wet
+        };
+        for e in [heap, clearing] {
+            assert!(!is_wetted(&e, &p));
+            assert_ne!(judge(&object(&blob, group::LAND, e), 10.0, &p).0, pond.0);
+        }
+        // Wet ground that brightened is not water.
+        assert!(!is_wetted(&Evidence { d_bright: 0.05, ..wet }, &p));
+        // Without SWIR the water index is NDWI, which any loss of vegetation raises.
+        let no_swir = ClassParams { swir: false, ..p };
+        assert!(!is_wetted(&wet, &no_swir));
+        assert_eq!(
+            judge(&object(&blob, group::LAND, wet), 10.0, &no_swir),
+            (ChangeClass::VegetationLoss, Certainty::Firm)
+        );
     }
 
     /// Bare red soil on both dates (bare index 0.1) that brightened by `d_bright`.

@@ -562,6 +562,7 @@ fn geohash_id(lon: f64, lat: f64) -> String {
 /// One sentence on why the candidate is where it is in the ranking.
 fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
     let tentative = c.certainty == Certainty::Tentative;
+    let open_water = (c.evidence.open_water as f64 * c.pixels as f64).round() as u64;
     let what = match c.class {
         ChangeClass::SpoilHeap
             if tentative
@@ -579,11 +580,10 @@ fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
             "bare ground brightened, by less than fresh spoil (tentative spoil heap)"
         }
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
-        ChangeClass::LeachPond
-            if tentative
-                && ((c.evidence.open_water as f64 * c.pixels as f64).round() as u64)
-                    < classes.pond_min_open_water =>
-        {
+        ChangeClass::LeachPond if tentative && open_water == 0 => {
+            "water index rose without open water: wetted ground (tentative pond)"
+        }
+        ChangeClass::LeachPond if tentative && open_water < classes.pond_min_open_water => {
             "one pixel of new open water (tentative pond)"
         }
         ChangeClass::LeachPond if tentative => "faint new open water (tentative pond)",

@@ -259,7 +259,10 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
         focus_min_area_m2: settings.focus_min_area_m2,
         min_pixels: settings.min_pixels,
         near_m: settings.near_m,
-        classes: settings.classes,
+        classes: ClassParams {
+            swir: pair.bands().has_swir(),
+            ..settings.classes
+        },
         context: settings.context,
         swir: pair.bands().has_swir(),
     };
@@ -333,7 +336,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
                 "reason": screen_use.reason,
                 "screened_sample_pixels": fit.cloud_screened_pixels,
             },
-            "classes": settings.classes,
+            "classes": object_settings.classes,
             "context": settings.context,
         },
         "fit": fit,

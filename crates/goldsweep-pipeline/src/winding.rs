@@ -235,10 +235,10 @@ mod tests {
     #[test]
     fn a_winding_strip_with_lost_cover_becomes_a_track_and_a_blob_stays_a_clearing() {
         let p = ClassParams::default();
-        // 10 m pixels: a 3 px wide half circle of radius 20 px (a track of 630 m, whose axis
-        // is shorter and whose width by its axis too wide for a track), and a disc of radius
-        // 8 px.
-        let strip = arc(20.0, 3.0);
+        // 10 m pixels: a 4 px wide half circle of radius 20 px (a track of 630 m, as coarse
+        // imagery spreads it, whose axis is shorter and whose width by its axis too wide for a
+        // track), and a disc of radius 8 px.
+        let strip = arc(20.0, 4.0);
         let disc: Vec<(u32, u32)> = (0..17u32)
             .flat_map(|r| (0..17u32).map(move |c| (r + 60, c + 60)))
             .filter(|&(r, c)| (f64::from(r) - 68.0).hypot(f64::from(c) - 68.0) <= 8.0)
