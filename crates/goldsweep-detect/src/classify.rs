@@ -466,7 +466,13 @@ mod tests {
             assert_ne!(judge(&object(&blob, group::LAND, e), 10.0, &p).0, pond.0);
         }
         // Wet ground that brightened is not water.
-        assert!(!is_wetted(&Evidence { d_bright: 0.05, ..wet }, &p));
+        assert!(!is_wetted(
+            &Evidence {
+                d_bright: 0.05,
+                ..wet
+            },
+            &p
+        ));
         // Without SWIR the water index is NDWI, which any loss of vegetation raises.
         let no_swir = ClassParams { swir: false, ..p };
         assert!(!is_wetted(&wet, &no_swir));
