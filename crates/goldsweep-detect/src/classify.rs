@@ -10,7 +10,8 @@ use crate::object_stats::{ObjectStats, Shape};
 pub enum ChangeClass {
     /// Fresh bare rock or soil that brightened: waste rock, tailings, a heap of leached ore.
     SpoilHeap = 1,
-    /// New open water: a leach or settling pond, a flooded pit (or, away from mines, a farm pond).
+    /// New open water: a leach or settling pond, a flooded pit (or, away from mines, a farm pond);
+    /// tentatively, wetted ground where no pixel is open water ([`is_wetted`]).
     LeachPond = 2,
     /// A long, narrow strip turned bare: a new track or haul road.
     AccessTrack = 3,
