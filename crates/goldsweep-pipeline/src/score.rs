@@ -39,12 +39,12 @@ pub struct Context {
 
 /// The weight of a tentative class (see [`class_weight`]): below a firm clearing (0.75), above
 /// other change (0.5).
-pub const TENTATIVE_WEIGHT: f64 = 0.65;
+pub const TENTATIVE_WEIGHT: f64 = 0.6;
 
 /// How strongly a class indicates mining, in `[0, 1]`. A class resting on the weaker form of
 /// its evidence ([`Certainty::Tentative`]: a spoil heap by its bright core alone, on ground
 /// already bare or where no vegetation was lost, a track on ground already bare, new water of
-/// one open-water pixel) weighs [`TENTATIVE_WEIGHT`], between a firm clearing and other
+/// one open-water pixel or of none, wetted ground) weighs [`TENTATIVE_WEIGHT`], between a firm clearing and other
 /// change: it says ground was laid bare or brightened, but not for certain that rock was
 /// tipped or a track graded — and, unlike a clearing, not even that the cover was lost;
 /// ploughed, dried or graded ground and building sites read the same way.
