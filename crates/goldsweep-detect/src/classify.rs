@@ -1,7 +1,7 @@
 //! Rule-based classes of change objects, from their mean evidence and shape.
 
 use crate::evidence::group;
-use crate::object_stats::{ObjectStats, Shape};
+use crate::object_stats::{Evidence, ObjectStats, Shape};
 
 /// What a change object most likely is on the ground. The numeric codes are the values of
 /// the change raster.
@@ -265,7 +265,7 @@ pub fn judge_shaped(
 /// (Tanzania: ΔMNDWI +0.1 to +0.3 over a ΔBSI of +0.2 to +0.4), a pond smaller than the SWIR
 /// pixel raises the water index alone (+0.35 to +0.55 over a ΔBSI within ±0.1), and open water
 /// and wet ground do not brighten. A field flooded for rice reads the same way.
-pub fn is_wetted(e: &crate::object_stats::Evidence, p: &ClassParams) -> bool {
+pub fn is_wetted(e: &Evidence, p: &ClassParams) -> bool {
     p.swir
         && e.d_water >= p.wet_water_gain
         && e.d_water - e.d_bare >= p.wet_water_gain
@@ -295,7 +295,6 @@ fn is_track_shaped(stats: &ObjectStats, shape: Shape, pixel_size_m: f64, p: &Cla
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::object_stats::Evidence;
 
     fn object(cells: &[(u64, u64)], g: u8, ev: Evidence) -> ObjectStats {
         ObjectStats::uniform(g, cells.iter().copied(), ev).expect("cells")

@@ -98,11 +98,10 @@ pub struct ObjectSettings {
     pub min_pixels: u64,
     /// Distance within which a mine counts as near, m.
     pub near_m: f64,
+    /// Class rules; their `swir` says whether both dates have SWIR. Without it the bare-soil
+    /// and water evidence comes from visible and NIR bands only and every candidate says so.
     pub classes: ClassParams,
     pub context: ContextParams,
-    /// Whether both dates have SWIR; without it the bare-soil and water evidence comes from
-    /// visible and NIR bands only and every candidate says so.
-    pub swir: bool,
 }
 
 /// The scenes of a time series (more than two dates), for [`crate::time_series::analyse`].
@@ -480,7 +479,7 @@ pub fn build_candidates(
                     outline,
                     outline_work,
                     context: Context::default(),
-                    degraded: !settings.swir,
+                    degraded: !settings.classes.swir,
                     runs,
                     persistence: None,
                     ndvi_series: Vec::new(),
@@ -672,7 +671,6 @@ mod tests {
             near_m: 300.0,
             classes: ClassParams::default(),
             context: ContextParams::default(),
-            swir: true,
         }
     }
 

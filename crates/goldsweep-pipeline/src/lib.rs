@@ -264,7 +264,6 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
             ..settings.classes
         },
         context: settings.context,
-        swir: pair.bands().has_swir(),
     };
     let (cands, class_of) = candidates::build_candidates(
         &grid,
