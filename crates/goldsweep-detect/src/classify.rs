@@ -520,6 +520,30 @@ mod tests {
     }
 
     #[test]
+    fn a_wider_strip_is_judged_as_land_change() {
+        // `group::STRIP` only labels a strip apart from what it runs out of: a 4-pixel-wide
+        // strip 30 pixels long is a track as land change is, and a stub of it that is not long
+        // enough stays a clearing, where a thin strip's looser rule would make it a track.
+        let p = ClassParams::default();
+        let cleared = bare_ground(0.04, 0.09, -0.25);
+        let strip = |len: u64| -> Vec<(u64, u64)> {
+            (0..4).flat_map(|r| (0..len).map(move |c| (r, c))).collect()
+        };
+        for (cells, class) in [
+            (strip(30), ChangeClass::AccessTrack),
+            (strip(12), ChangeClass::VegetationLoss),
+        ] {
+            for g in [group::LAND, group::STRIP] {
+                assert_eq!(classify(&object(&cells, g, cleared), 10.0, &p), class);
+            }
+        }
+        assert_eq!(
+            classify(&object(&strip(12), group::THIN, cleared), 10.0, &p),
+            ChangeClass::AccessTrack
+        );
+    }
+
+    #[test]
     fn a_winding_thin_strip_is_a_track_and_tracks_and_spoil_on_bare_ground_are_found() {
         let p = ClassParams::default();
         // A hairpin strip one pixel wide, 8 pixels across, 5 down and 8 back: its axes are

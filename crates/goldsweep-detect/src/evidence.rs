@@ -34,6 +34,11 @@ pub mod group {
     /// pixels around it ([`crate::morphology::split_bright`]): a heap, labelled apart from the
     /// clearing it was tipped on and the [`LAND`] change beside it.
     pub const BRIGHT: u8 = 4;
+    /// Land change of focus zones in a strip three or four pixels wide running out of a wider
+    /// object ([`crate::morphology::split_strips`]): a track that the sensor's point spread
+    /// (a 20 m band, a 20 m product resampled to 10 m) lays over more than two pixels, where it
+    /// leaves the clearing or yard it leads to. Labelled apart from [`LAND`], judged as land.
+    pub const STRIP: u8 = 5;
     /// Nodata, cloud, shadow or outside either scene: never change.
     pub const INVALID: u8 = 255;
 }
@@ -76,6 +81,10 @@ pub struct EvidenceParams {
     pub stable_water_min: f32,
     /// Fraction of the change threshold that a pixel's own (unsmoothed) magnitude must reach.
     pub own_fraction: f32,
+    /// Whether strips three or four pixels wide are set apart from the wider land change they
+    /// run out of ([`crate::morphology::split_strips`]). The pipeline keeps it only where such
+    /// a strip can be a track ([`crate::morphology::strips_fit`]).
+    pub strip_split: bool,
     /// Whether pixels the [`crate::cloud`] screen flags in either date are invalid. The
     /// pipeline records it, and why, in its own manifest entry.
     #[serde(skip)]
@@ -97,6 +106,7 @@ impl Default for EvidenceParams {
             clearing_ndvi_loss: -0.12,
             stable_water_min: 0.3,
             own_fraction: 0.5,
+            strip_split: true,
             cloud_screen: true,
         }
     }

@@ -14,10 +14,10 @@ pub struct Fragments {
     pub stats: Vec<ObjectStats>,
 }
 
-/// Labels 8-connected pixels of the same change group (land, thin land, bright land or water)
-/// in `groups`. `origin` is the scene position `(row, col)` of the first pixel, used for the
-/// fragments' coordinates, and `evidence(row, col)` gives the evidence of a labelled pixel of
-/// `groups`.
+/// Labels 8-connected pixels of the same change group (land, thin land, a wider strip, bright
+/// land or water) in `groups`. `origin` is the scene position `(row, col)` of the first pixel,
+/// used for the fragments' coordinates, and `evidence(row, col)` gives the evidence of a
+/// labelled pixel of `groups`.
 ///
 /// Labels are numbered in row-major order of each fragment's first pixel, so the result depends
 /// only on the pixels.
@@ -42,7 +42,12 @@ pub fn label_fragments(
     let (rows, cols) = groups.dim();
     let groups = groups.as_standard_layout();
     let groups = groups.as_slice().unwrap_or(&[]);
-    let is_change = |g: u8| matches!(g, group::LAND | group::WATER | group::THIN | group::BRIGHT);
+    let is_change = |g: u8| {
+        matches!(
+            g,
+            group::LAND | group::WATER | group::THIN | group::BRIGHT | group::STRIP
+        )
+    };
     // First pass: provisional labels, merged through `parent` where fragments meet.
     let mut labels = vec![0u32; rows * cols];
     let mut parent: Vec<u32> = vec![0];

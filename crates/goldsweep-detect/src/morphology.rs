@@ -27,7 +27,9 @@ pub const HALO: usize = crate::cloud::REACH
     + 1
     + BRIGHT_ROUNDS
     + (RIM_MAX_PIXELS - 1)
-    + RIM_REACH;
+    + RIM_REACH
+    + 2 * (STRIP_SQUARE / 2)
+    + STRIP_STUB_MAX_PIXELS;
 
 /// The 8 neighbours of a pixel, `(row, col)` offsets in order around it from the one above.
 pub const NEIGHBOURS: [(isize, isize); 8] = [
@@ -58,13 +60,15 @@ pub struct CleanScratch {
     columns: Vec<u8>,
     /// Codes summed over the 8 neighbours of each pixel of a row.
     neighbours: Vec<u8>,
-    /// Land pixels whose whole 3 × 3 neighbourhood is land ([`split_thin`]).
+    /// Land pixels whose whole 3 × 3 neighbourhood is land ([`split_thin`]); the centres of
+    /// the wide squares ([`split_strips`]).
     eroded: Vec<bool>,
-    /// Pixels of the bright cores ([`split_bright`]).
+    /// Pixels of the bright cores ([`split_bright`]); the wide squares ([`split_strips`]).
     core: Vec<bool>,
     /// Land pixels already visited while looking for rims ([`split_bright`]).
     visited: Vec<bool>,
-    /// The rim being measured, the pixels still to visit, and the rims taken in.
+    /// The rim being measured, the pixels still to visit, and the rims taken in; the piece, the
+    /// pixels to visit and the strips of [`split_strips`].
     rim: Vec<usize>,
     stack: Vec<usize>,
     taken: Vec<usize>,
@@ -357,6 +361,143 @@ fn take_in_rims(scratch: &mut CleanScratch, g: &ArrayViewMut2<'_, u8>, tones: &[
     }
 }
 
+/// Side, in pixels, of the squares of land change that [`split_strips`] takes for wide: a strip
+/// narrower than this (three or four pixels) runs out of them.
+pub const STRIP_SQUARE: usize = 5;
+
+/// The most pixels of a piece outside the wide squares that [`split_strips`] leaves with the
+/// object it belongs to: a corner the squares cannot reach, a bulge of its outline, a stub of
+/// track three pixels long. A track's strip is longer.
+pub const STRIP_STUB_MAX_PIXELS: usize = 12;
+
+/// Whether [`split_strips`] belongs on a grid of `side_m` metre pixels: where the widest strip
+/// it sets apart, `STRIP_SQUARE - 1` pixels, is no wider than a track's widest footprint
+/// (`track_max_width_m`, [`crate::classify::ClassParams::track_max_width_m`]). On a 30 m grid
+/// such a strip is 120 m wide: a field's edge or a river bank, not a track.
+///
+/// ```
+/// use goldsweep_detect::morphology::strips_fit;
+/// assert!(strips_fit(10.0, 45.0));
+/// assert!(!strips_fit(30.0, 45.0));
+/// ```
+pub fn strips_fit(side_m: f64, track_max_width_m: f64) -> bool {
+    (STRIP_SQUARE - 1) as f64 * side_m <= track_max_width_m
+}
+
+/// Marks the land-change pixels of focus zones (`focus`, window-shaped) that lie outside every
+/// [`STRIP_SQUARE`] × [`STRIP_SQUARE`] square of land change as [`group::STRIP`] — the
+/// complement of a morphological opening one scale above [`split_thin`]'s —, except the pieces
+/// of such pixels of at most [`STRIP_STUB_MAX_PIXELS`] pixels, none on the window's edge, which
+/// stay with the land change around them.
+///
+/// A 5 m track that a 20 m band (or a 20 m product resampled to 10 m) spreads over three or
+/// four pixels holds 3 × 3 squares of change, so [`split_thin`] leaves it joined to the
+/// clearing or yard it leads to, and the whole is judged one object — a track, or a clearing
+/// with a tail. Set apart here, the track and the clearing are labelled, judged and reported
+/// each as itself. A strip is judged as any land change is (`group::STRIP` is only labelled
+/// apart from [`group::LAND`]), so a narrow object that stands alone keeps its class.
+/// [`group::BRIGHT`] and [`group::THIN`] pixels are neither squares nor strips: run it after
+/// [`split_bright`].
+///
+/// ```
+/// use goldsweep_detect::evidence::group::{LAND, NONE, STRIP};
+/// use goldsweep_detect::morphology::{split_strips, CleanScratch};
+/// use ndarray::Array2;
+/// // A 6 × 6 clearing with a 3-pixel-wide track leaving it to the right.
+/// let mut g = Array2::from_shape_fn((10, 24), |(r, c)| match (r, c) {
+///     (2..=7, 1..=6) | (4..=6, 7..=22) => LAND,
+///     _ => NONE,
+/// });
+/// let focus = Array2::from_elem((10, 24), true);
+/// split_strips(&mut CleanScratch::default(), g.view_mut(), focus.view());
+/// assert_eq!(g[[4, 3]], LAND);
+/// assert!((7..=22).all(|c| g[[5, c]] == STRIP));
+/// ```
+pub fn split_strips(
+    scratch: &mut CleanScratch,
+    mut g: ArrayViewMut2<'_, u8>,
+    focus: ArrayView2<'_, bool>,
+) {
+    let (rows, cols) = g.dim();
+    if focus.dim() != (rows, cols) || rows < STRIP_SQUARE || cols < STRIP_SQUARE {
+        return;
+    }
+    let reach = STRIP_SQUARE / 2;
+    let CleanScratch {
+        eroded,
+        core: wide,
+        visited,
+        rim: piece,
+        stack: todo,
+        taken: strips,
+        ..
+    } = scratch;
+    // Centres of the squares: invalid pixels count as land, as in `split_thin`.
+    let land_or_hidden = |r: usize, c: usize| matches!(g[[r, c]], group::LAND | group::INVALID);
+    eroded.clear();
+    eroded.resize(rows * cols, false);
+    for r in reach..rows - reach {
+        for c in reach..cols - reach {
+            eroded[r * cols + c] = g[[r, c]] == group::LAND
+                && (r - reach..=r + reach)
+                    .all(|rr| (c - reach..=c + reach).all(|cc| land_or_hidden(rr, cc)));
+        }
+    }
+    // The squares themselves: land within `reach` of a centre.
+    wide.clear();
+    wide.resize(rows * cols, false);
+    let near = |x: usize, n: usize| x.saturating_sub(reach)..(x + reach + 1).min(n);
+    for r in 0..rows {
+        for c in 0..cols {
+            wide[r * cols + c] = g[[r, c]] == group::LAND
+                && near(r, rows).any(|rr| near(c, cols).any(|cc| eroded[rr * cols + cc]));
+        }
+    }
+    let outside = |wide: &[bool], i: usize| {
+        let (r, c) = (i / cols, i % cols);
+        !wide[i] && g[[r, c]] == group::LAND && focus[[r, c]]
+    };
+    let on_edge = |i: usize| {
+        let (r, c) = (i / cols, i % cols);
+        r == 0 || c == 0 || r + 1 == rows || c + 1 == cols
+    };
+    visited.clear();
+    visited.resize(rows * cols, false);
+    strips.clear();
+    for start in 0..rows * cols {
+        if visited[start] || !outside(wide, start) {
+            continue;
+        }
+        // The whole 8-connected piece.
+        piece.clear();
+        todo.clear();
+        todo.push(start);
+        visited[start] = true;
+        while let Some(i) = todo.pop() {
+            piece.push(i);
+            let (r, c) = ((i / cols) as isize, (i % cols) as isize);
+            for (dr, dc) in NEIGHBOURS {
+                let (rr, cc) = (r + dr, c + dc);
+                if rr < 0 || cc < 0 || rr as usize >= rows || cc as usize >= cols {
+                    continue;
+                }
+                let j = rr as usize * cols + cc as usize;
+                if !visited[j] && outside(wide, j) {
+                    visited[j] = true;
+                    todo.push(j);
+                }
+            }
+        }
+        let stub = piece.len() <= STRIP_STUB_MAX_PIXELS && !piece.iter().any(|&i| on_edge(i));
+        if !stub {
+            strips.extend_from_slice(piece);
+        }
+    }
+    for &i in strips.iter() {
+        g[[i / cols, i % cols]] = group::STRIP;
+    }
+}
+
 /// Sums of the codes of the 8 neighbours of each pixel of window row `r`, from a buffer of
 /// codes padded with one zero row and column on every side (`w` columns wide).
 fn neighbour_sums(codes: &[u8], w: usize, r: usize, columns: &mut [u8], out: &mut [u8]) {
@@ -524,6 +665,75 @@ mod tests {
         );
         assert!((5..8).all(|c| g[[2, c]] == group::THIN));
         assert!((8..12).all(|c| g[[2, c]] == group::LAND));
+    }
+
+    /// Runs `split_strips` over `shape` (true = land change), all in focus unless `focus` says.
+    fn strips_of(
+        rows: usize,
+        cols: usize,
+        shape: impl Fn(usize, usize) -> bool,
+        focus: impl Fn(usize, usize) -> bool,
+    ) -> Array2<u8> {
+        let mut g = Array2::from_shape_fn((rows, cols), |(r, c)| {
+            if shape(r, c) {
+                group::LAND
+            } else {
+                group::NONE
+            }
+        });
+        let focus = Array2::from_shape_fn((rows, cols), |(r, c)| focus(r, c));
+        split_strips(&mut CleanScratch::default(), g.view_mut(), focus.view());
+        g
+    }
+
+    #[test]
+    fn a_track_a_few_pixels_wide_is_split_from_the_clearing_it_leaves() {
+        // An 8 × 8 clearing with a bulge on its left side (3 pixels) and a 4-pixel-wide,
+        // 20-pixel-long track leaving its right side.
+        let shape = |r: usize, c: usize| {
+            (2..10).contains(&r) && (3..11).contains(&c)
+                || (5..8).contains(&r) && c == 2
+                || (4..8).contains(&r) && (11..31).contains(&c)
+        };
+        let g = strips_of(14, 34, shape, |_, _| true);
+        assert!((11..31).all(|c| (4..8).all(|r| g[[r, c]] == group::STRIP)));
+        // The clearing, its bulge included, stays land: one object, the track another.
+        assert!((2..10).all(|r| (3..11).all(|c| g[[r, c]] == group::LAND)));
+        assert!((5..8).all(|r| g[[r, 2]] == group::LAND));
+        let f = crate::label::label_fragments(g.view(), (0, 0), |_, _| Default::default());
+        assert_eq!(f.stats.len(), 2);
+        // Outside the focus zones nothing is split.
+        let g = strips_of(14, 34, shape, |_, c| c < 20);
+        assert!((11..20).all(|c| g[[5, c]] == group::STRIP));
+        assert!((20..31).all(|c| g[[5, c]] == group::LAND));
+    }
+
+    #[test]
+    fn a_short_stub_stays_and_a_narrow_object_alone_is_one_strip() {
+        // A 3 × 4 stub on an 8 × 8 clearing: 12 pixels, part of the clearing.
+        let stub = |r: usize, c: usize| {
+            (2..10).contains(&r) && (3..11).contains(&c)
+                || (4..7).contains(&r) && (11..15).contains(&c)
+        };
+        let g = strips_of(14, 20, stub, |_, _| true);
+        assert!(g.iter().all(|&v| v != group::STRIP));
+        // One pixel longer, it is a strip.
+        let longer = |r: usize, c: usize| {
+            (2..10).contains(&r) && (3..11).contains(&c)
+                || (4..7).contains(&r) && (11..16).contains(&c)
+        };
+        let g = strips_of(14, 20, longer, |_, _| true);
+        assert!((11..16).all(|c| g[[5, c]] == group::STRIP));
+        // A 4-pixel-wide object with no wide part is all strip: still one object.
+        let g = strips_of(
+            10,
+            40,
+            |r, c| (3..7).contains(&r) && (2..38).contains(&c),
+            |_, _| true,
+        );
+        assert!(g.iter().all(|&v| v == group::NONE || v == group::STRIP));
+        let f = crate::label::label_fragments(g.view(), (0, 0), |_, _| Default::default());
+        assert_eq!(f.stats.len(), 1);
     }
 
     #[test]

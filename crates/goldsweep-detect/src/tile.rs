@@ -4,7 +4,7 @@ use ndarray::{s, Array2, ArrayView2};
 
 use crate::evidence::{pixel_evidence, EvidenceParams, EvidenceScratch};
 use crate::label::{label_fragments, Fragments};
-use crate::morphology::{clean_groups, split_bright, split_thin, CleanScratch};
+use crate::morphology::{clean_groups, split_bright, split_strips, split_thin, CleanScratch};
 use crate::normalise::SceneFit;
 use crate::{BandSet, TileData};
 
@@ -62,8 +62,9 @@ pub fn detect_tile(
 /// not depend on what `scratch` was used for before. `focus` (window-shaped) marks the pixels
 /// of focus zones, where change is detected from `fit.focus_threshold`, faint tracks by their
 /// line evidence (see [`pixel_evidence`]), thin strips of land change are split from the
-/// objects they run out of ([`split_thin`]), and heaps from the clearings they lie on
-/// ([`split_bright`]).
+/// objects they run out of ([`split_thin`]), heaps from the clearings they lie on
+/// ([`split_bright`]), and strips a few pixels wide from the objects they run out of
+/// ([`split_strips`], if `params.strip_split`).
 pub fn detect_tile_with(
     scratch: &mut TileScratch,
     tile: &TileData,
@@ -79,6 +80,9 @@ pub fn detect_tile_with(
         split_thin(&mut scratch.clean, ev.group.view_mut(), Some(focus));
         ev.tones(focus, params, &mut scratch.tones);
         split_bright(&mut scratch.clean, ev.group.view_mut(), &scratch.tones);
+        if params.strip_split {
+            split_strips(&mut scratch.clean, ev.group.view_mut(), focus);
+        }
     }
     let groups = ev
         .group

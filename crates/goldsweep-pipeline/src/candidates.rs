@@ -127,6 +127,28 @@ pub struct AreaContext {
     pub counties: Option<AreaLayer>,
 }
 
+/// Area (m²) and side (m) of the pixel at `(col, row)` of `grid` (fractional pixel
+/// coordinates), measured in the metric work CRS that `to_work` converts to.
+pub fn pixel_metrics(
+    grid: &Grid,
+    to_work: &CrsTransform,
+    col: f64,
+    row: f64,
+) -> Result<(f64, f64), SweepError> {
+    let gt = grid.geo_transform;
+    if !grid.is_geographic() {
+        let a = (gt[1] * gt[5] - gt[2] * gt[4]).abs();
+        return Ok((a, a.sqrt()));
+    }
+    let p = |c: f64, r: f64| -> Result<(f64, f64), SweepError> {
+        let (x, y) = pixel_to_crs(&gt, c, r);
+        Ok(to_work.convert(x, y)?)
+    };
+    let (o, e, s) = (p(col, row)?, p(col + 1.0, row)?, p(col, row + 1.0)?);
+    let a = ((e.0 - o.0) * (s.1 - o.1) - (e.1 - o.1) * (s.0 - o.0)).abs();
+    Ok((a, a.sqrt()))
+}
+
 /// The CRS in which distances and areas are measured: the scene's own if projected, else the
 /// UTM zone of the scene centre.
 pub fn work_crs(grid: &Grid) -> Result<String, SweepError> {
@@ -255,21 +277,8 @@ pub fn keep_objects(
 ) -> Result<KeptObjects, SweepError> {
     let gt = grid.geo_transform;
     let projected = !grid.is_geographic();
-    // Pixel area and side in metres at a point, measured in the work CRS.
     let pixel_metrics =
-        |to_work: &CrsTransform, col: f64, row: f64| -> Result<(f64, f64), SweepError> {
-            if projected {
-                let a = (gt[1] * gt[5] - gt[2] * gt[4]).abs();
-                return Ok((a, a.sqrt()));
-            }
-            let p = |c: f64, r: f64| -> Result<(f64, f64), SweepError> {
-                let (x, y) = pixel_to_crs(&gt, c, r);
-                Ok(to_work.convert(x, y)?)
-            };
-            let (o, e, s) = (p(col, row)?, p(col + 1.0, row)?, p(col, row + 1.0)?);
-            let a = ((e.0 - o.0) * (s.1 - o.1) - (e.1 - o.1) * (s.0 - o.0)).abs();
-            Ok((a, a.sqrt()))
-        };
+        |to_work: &CrsTransform, col: f64, row: f64| pixel_metrics(grid, to_work, col, row);
 
     // Class and area of every object that passes the first cut. Objects only strong enough by
     // the (lower) focus threshold, or only large enough by the (smaller) focus minimum area,

@@ -42,9 +42,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use goldsweep_catalogue::{AreaFields, AreaLayer, Catalogue, FieldMap, ReadOptions};
+use goldsweep_catalogue::{AreaFields, AreaLayer, Catalogue, CrsTransform, FieldMap, ReadOptions};
 use goldsweep_detect::classify::{is_shadow_shift, ClassParams};
 use goldsweep_detect::evidence::EvidenceParams;
+use goldsweep_detect::morphology::strips_fit;
 use goldsweep_detect::normalise::{FitParams, SceneFit};
 use goldsweep_raster::{Scene, SceneOptions, ScenePair};
 use serde_json::json;
@@ -235,7 +236,17 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
     };
     let t_open = t0.elapsed();
 
-    let (evidence, screen_use) = cloud_screen::evidence_for(&pair, &settings.evidence);
+    let (mut evidence, screen_use) = cloud_screen::evidence_for(&pair, &settings.evidence);
+    // Strips three or four pixels wide are split from what they run out of only where they
+    // can be tracks (see `EvidenceParams::strip_split`).
+    let centre = (grid.width as f64 / 2.0, grid.height as f64 / 2.0);
+    let (_, side_m) = candidates::pixel_metrics(
+        &grid,
+        &CrsTransform::new(&grid.crs_wkt, &work_crs)?,
+        centre.0,
+        centre.1,
+    )?;
+    evidence.strip_split &= strips_fit(side_m, settings.classes.track_max_width_m);
     let fit = fit_pass::fit_scene(&pair, &settings.fit, evidence.cloud_screen)?;
     let t_fit = t0.elapsed();
 

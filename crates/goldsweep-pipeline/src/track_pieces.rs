@@ -7,7 +7,7 @@
 //! clearing. [`string_beads`] mends a wide stretch between two pieces already judged tracks;
 //! here no piece need be one.
 //!
-//! Pieces are the shortlisted objects of land or thin change judged a track, or a clearing at
+//! Pieces are the shortlisted objects of land, strip or thin change judged a track, or a clearing at
 //! least [`PIECE_MIN_ELONGATION`] times as long as wide, each no wider than a track
 //! ([`ClassParams::track_max_width_m`], at least three pixels). The
 //! pieces that touch (8-connected) form a chain; a chain of two or more, no larger than
@@ -57,7 +57,7 @@ pub fn join_track_pieces(
             || shape.elongation >= PIECE_MIN_ELONGATION;
         class_fits
             && along_a_track
-            && matches!(o.group, group::LAND | group::THIN)
+            && matches!(o.group, group::LAND | group::THIN | group::STRIP)
             && o.pixels <= WINDING_MAX_PIXELS
             && shape.width * side_m[i] <= widest
     };
