@@ -11,7 +11,8 @@ pub enum ChangeClass {
     /// Fresh bare rock or soil that brightened: waste rock, tailings, a heap of leached ore.
     SpoilHeap = 1,
     /// New open water: a leach or settling pond, a flooded pit (or, away from mines, a farm pond);
-    /// tentatively, wetted ground where no pixel is open water ([`is_wetted`]).
+    /// tentatively, wetted ground or water mixed with its banks where no pixel is open water
+    /// ([`is_wetted`], [`is_pond_mixture`]).
     LeachPond = 2,
     /// A long, narrow strip turned bare: a new track or haul road.
     AccessTrack = 3,
@@ -110,6 +111,15 @@ pub struct ClassParams {
     /// shows as open water (a pond narrower than the 20 m SWIR pixel, or where the imagery is
     /// coarser than its grid), a tentative pond. Only with SWIR (see `swir`).
     pub wet_water_gain: f32,
+    /// Rise of the water index (MNDWI) from which land change that lost its vegetation, did not
+    /// brighten and whose short-wave infrared rose by at most `pond_swir_rise_max` holds water:
+    /// a pond with its banks, mixed in its pixels ([`is_pond_mixture`]). Only with SWIR.
+    pub pond_mixture_water_gain: f32,
+    /// Largest rise of the mean SWIR reflectance ([`Evidence::d_swir`]) of such a pond mixture.
+    /// Soil and rock laid bare raise it (planted clearings +0.04 to +0.12 in the cross-check
+    /// scenes, tracks +0.02 to +0.08, heaps more); water, nearly black there, holds it down (a
+    /// pond with its berm, mixed over a few pixels: −0.10 to +0.05).
+    pub pond_swir_rise_max: f32,
     /// Whether the stacks have SWIR, so that the water and bare-soil indices are MNDWI and
     /// BSI. Without it they are NDWI (green against near infrared) and a visible proxy, and
     /// NDWI rises wherever vegetation is lost: no object is judged wetted ground.
@@ -137,6 +147,8 @@ impl Default for ClassParams {
             shadow_shift_min: 0.3,
             pond_min_open_water: 2,
             wet_water_gain: 0.3,
+            pond_mixture_water_gain: 0.09,
+            pond_swir_rise_max: 0.04,
             swir: true,
         }
     }
@@ -164,7 +176,8 @@ pub enum Certainty {
     /// A weaker form of it only: a spoil heap recognised by its bright core alone, on ground
     /// that was bare already, or where the NDVI hardly fell (no vegetation was buried); a
     /// track on ground that was bare already (brightened, no cover lost); new water with a
-    /// single pixel of open water, or with none (wetted ground, [`is_wetted`]). Ground was
+    /// single pixel of open water, or with none (wetted ground, [`is_wetted`], or water mixed
+    /// with its banks in a patch cleared of vegetation, [`is_pond_mixture`]). Ground was
     /// laid bare or brightened, but that rock was tipped or a track graded there is less
     /// certain — ploughed, harrowed or drying fields, building sites and the paths across
     /// them read the same way; one pixel of water may be a wet or shaded spot, wetted ground
@@ -253,10 +266,29 @@ pub fn judge_shaped(
     if bare_brightened && e.visible_after >= p.spoil_on_bare_visible && e.d_ndvi < 0.0 {
         return (ChangeClass::SpoilHeap, Tentative);
     }
+    if is_pond_mixture(&e, p) {
+        return (ChangeClass::LeachPond, Tentative);
+    }
     if turned_bare || vegetation_lost {
         return (ChangeClass::VegetationLoss, Firm);
     }
     (ChangeClass::OtherChange, Firm)
+}
+
+/// Whether land change that lost its vegetation holds water: a pond and its banks mixed in
+/// pixels none of which is open water — a pond of a few 10 m pixels with an earth berm, a
+/// lined pond part full. Its water index rose by `p.pond_mixture_water_gain`, it did not
+/// brighten (`p.bare_brightening`), and its short-wave infrared rose by no more than
+/// `p.pond_swir_rise_max`: soil or rock laid bare in place of vegetation is brighter in the
+/// SWIR than the vegetation was, water nearly black. Judged after the track and heap rules: a
+/// strip is a track, a bright core a heap. A field flooded, or a clearing left waterlogged,
+/// reads the same way: the pond is tentative.
+pub fn is_pond_mixture(e: &Evidence, p: &ClassParams) -> bool {
+    p.swir
+        && e.d_ndvi <= p.ndvi_loss
+        && e.d_water >= p.pond_mixture_water_gain
+        && e.d_swir <= p.pond_swir_rise_max
+        && e.d_bright < p.bare_brightening
 }
 
 /// Whether land change is wetted ground (`p.wet_water_gain`): its water index rose, and by
@@ -308,6 +340,7 @@ mod tests {
         bare_after: 0.1,
         water_after: -0.3,
         d_bright: 0.12,
+        d_swir: 0.12,
         visible_after: 0.24,
         shadow_shift: 0.0,
         open_water: 0.0,
@@ -432,6 +465,7 @@ mod tests {
             bare_after: -0.43,
             water_after: -0.13,
             d_bright: 0.0,
+            d_swir: -0.04,
             visible_after: 0.05,
             shadow_shift: 0.0,
             open_water: 0.0,
@@ -482,6 +516,79 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_clearing_whose_swir_held_holds_water_mixed_with_its_banks() {
+        // Cross-check Tanzania: a 29 × 57 m lined pond with a 5 m gravel berm, four 20 m SWIR
+        // pixels — none open water. Its NDVI and its bare index fell and rose as a clearing's
+        // do; its water index rose, its SWIR did not.
+        let pond = Evidence {
+            magnitude: 12.0,
+            d_ndvi: -0.28,
+            d_bare: 0.24,
+            d_water: 0.2,
+            bare_after: 0.05,
+            water_after: -0.37,
+            d_bright: 0.02,
+            d_swir: 0.036,
+            visible_after: 0.05,
+            shadow_shift: 0.0,
+            open_water: 0.0,
+        };
+        // A clearing of the same scene: soil laid bare brightens the SWIR.
+        let clearing = Evidence {
+            d_water: 0.08,
+            d_swir: 0.09,
+            d_bright: 0.04,
+            ..pond
+        };
+        let p = ClassParams::default();
+        let blob: Vec<_> = (0..6).flat_map(|r| (0..6).map(move |c| (r, c))).collect();
+        assert!(is_pond_mixture(&pond, &p) && !is_wetted(&pond, &p));
+        assert_eq!(
+            judge(&object(&blob, group::LAND, pond), 10.0, &p),
+            (ChangeClass::LeachPond, Certainty::Tentative)
+        );
+        assert!(!is_pond_mixture(&clearing, &p));
+        assert_eq!(
+            classify(&object(&blob, group::LAND, clearing), 10.0, &p),
+            ChangeClass::VegetationLoss
+        );
+        // Each condition on its own keeps a clearing a clearing: the SWIR rose, the water index
+        // hardly did, the patch brightened, or the vegetation was not lost.
+        for e in [
+            Evidence {
+                d_swir: 0.05,
+                ..pond
+            },
+            Evidence {
+                d_water: 0.08,
+                ..pond
+            },
+            Evidence {
+                d_bright: 0.03,
+                ..pond
+            },
+            Evidence {
+                d_ndvi: -0.1,
+                ..pond
+            },
+        ] {
+            assert!(!is_pond_mixture(&e, &p), "{e:?}");
+        }
+        // A strip with the same evidence is a track (judged first), and without SWIR there is
+        // no SWIR change to read.
+        let strip: Vec<_> = (0..3).flat_map(|r| (0..30).map(move |c| (r, c))).collect();
+        assert_eq!(
+            classify(&object(&strip, group::LAND, pond), 10.0, &p),
+            ChangeClass::AccessTrack
+        );
+        let no_swir = ClassParams { swir: false, ..p };
+        assert_eq!(
+            classify(&object(&blob, group::LAND, pond), 10.0, &no_swir),
+            ChangeClass::VegetationLoss
+        );
+    }
+
     /// Bare red soil on both dates (bare index 0.1) that brightened by `d_bright`.
     fn bare_ground(d_bright: f32, visible_after: f32, d_ndvi: f32) -> Evidence {
         Evidence {
@@ -492,6 +599,7 @@ mod tests {
             bare_after: 0.1,
             water_after: -0.3,
             d_bright,
+            d_swir: d_bright,
             visible_after,
             shadow_shift: 0.0,
             open_water: 0.0,

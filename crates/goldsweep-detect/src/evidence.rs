@@ -340,6 +340,9 @@ impl<'a> Spectral<'a> {
             bare_after: bare_a,
             water_after: water_a,
             d_bright: (sum_a - sum_b) / self.bands as f32,
+            d_swir: self
+                .swir
+                .map_or(0.0, |(is1, is2)| (a[is1] + a[is2] - b[is1] - b[is2]) / 2.0),
             visible_after: (a[ib] + a[ig] + a[ir]) / 3.0,
             shadow_shift: self.swir.map_or(0.0, |(is1, is2)| {
                 let at = |x: &[f32]| Reflectance {
@@ -817,6 +820,8 @@ mod tests {
         assert_eq!(ev.group[[0, 0]], group::LAND);
         let spoil = ev.at(0, 0);
         assert!(spoil.d_ndvi < -0.5 && spoil.d_bare > 0.3);
+        // The SWIR change is the mean of SWIR1's and SWIR2's: (0.22 + 0.22) / 2.
+        assert!((spoil.d_swir - 0.22).abs() < 1e-6, "{}", spoil.d_swir);
         assert_eq!(ev.group[[1, 1]], group::WATER);
         assert!(ev.at(1, 1).water_after > 0.5);
         assert_eq!(ev.group[[2, 2]], group::INVALID);
@@ -997,6 +1002,7 @@ mod tests {
         let mut scratch = EvidenceScratch::default();
         let ev = with_defaults(&mut scratch, &t, &bands, &fit);
         assert_eq!(ev.group[[0, 0]], group::WATER);
+        assert_eq!(ev.at(0, 0).d_swir, 0.0, "no SWIR, no SWIR change");
         // A normalisation fitted on changing vegetation that lifts the near infrared (gain
         // 0.69, offset +0.073, as in the Tanzania pair) leaves the pond water: whether the
         // after date is water is read from it as recorded.

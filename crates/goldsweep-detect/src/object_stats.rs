@@ -50,6 +50,10 @@ pub struct Evidence {
     pub bare_after: f32,
     pub water_after: f32,
     pub d_bright: f32,
+    /// Change of the mean short-wave infrared reflectance (SWIR1 and SWIR2), the after date
+    /// normalised into the before date's radiometry; 0 without SWIR bands. Bare soil and rock
+    /// are brighter there than the vegetation they replace; water is nearly black.
+    pub d_swir: f32,
     /// Mean visible (blue, green, red) reflectance of the after date, normalised into the
     /// before date's radiometry.
     pub visible_after: f32,
@@ -63,7 +67,7 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    const COUNT: usize = 10;
+    const COUNT: usize = 11;
 
     fn to_array(self) -> [f32; Self::COUNT] {
         [
@@ -77,6 +81,7 @@ impl Evidence {
             self.visible_after,
             self.shadow_shift,
             self.open_water,
+            self.d_swir,
         ]
     }
 
@@ -92,6 +97,7 @@ impl Evidence {
             visible_after: a[7] as f32,
             shadow_shift: a[8] as f32,
             open_water: a[9] as f32,
+            d_swir: a[10] as f32,
         }
     }
 }

@@ -236,6 +236,7 @@ fn candidate_properties(c: &Candidate) -> serde_json::Map<String, Value> {
         "bsi_after": round(e.bare_after as f64, 4),
         "mndwi_after": round(e.water_after as f64, 4),
         "d_brightness": round(e.d_bright as f64, 4),
+        "d_swir": round(e.d_swir as f64, 4),
         "visible_after": round(e.visible_after as f64, 4),
         "core_visible": round(c.core_visible as f64, 4),
         "reason": c.reason,

@@ -2,6 +2,7 @@
 //! layout; a regular group of similar new ponds is aquaculture.
 
 use geo::{BoundingRect, Distance, Euclidean, MultiPolygon, Rect};
+use goldsweep_detect::classify::Certainty;
 use goldsweep_detect::ChangeClass;
 
 use crate::score::Context;
@@ -30,10 +31,12 @@ impl Default for ContextParams {
     }
 }
 
-/// One candidate as the context rules see it: class, area and outline in the metric work CRS.
+/// One candidate as the context rules see it: class and its certainty, area and outline in the
+/// metric work CRS.
 #[derive(Debug, Clone)]
 pub struct Placed<'a> {
     pub class: ChangeClass,
+    pub certainty: Certainty,
     pub area_m2: f64,
     pub outline: &'a MultiPolygon<f64>,
 }
@@ -49,8 +52,12 @@ pub fn contexts(items: &[Placed<'_>], p: &ContextParams) -> Vec<Context> {
     let heaps = of(ChangeClass::SpoilHeap);
     let mut out = vec![Context::default(); items.len()];
 
+    // Two tentative objects side by side — wetted ground, water mixed with its banks or one
+    // pixel of open water beside ground brightened on bare land — are not a leach site's
+    // layout: one of the pair must be firm.
+    let firm = |k: usize| items[k].certainty == Certainty::Firm;
     for &a in &ponds {
-        for &b in &heaps {
+        for &b in heaps.iter().filter(|&&b| firm(a) || firm(b)) {
             let near = match (rects[a], rects[b]) {
                 (Some(ra), Some(rb)) => {
                     rect_gap(&ra, &rb) <= p.leach_site_m
@@ -146,6 +153,7 @@ mod tests {
             .iter()
             .map(|o| Placed {
                 class: ChangeClass::LeachPond,
+                certainty: Certainty::Firm,
                 area_m2: geo::Area::unsigned_area(o),
                 outline: o,
             })
@@ -155,6 +163,19 @@ mod tests {
         assert!(ctx[0].leach_site && ctx[1].leach_site);
         assert!(!ctx[0].pond_lattice, "a lone pond is no lattice");
         assert!(ctx[2..].iter().all(|c| c.pond_lattice && !c.leach_site));
+        // Tentative both — a pond with no open water beside ground brightened on bare land —
+        // is no leach site; one firm of the two is.
+        for (pond, heap, site) in [
+            (Certainty::Tentative, Certainty::Tentative, false),
+            (Certainty::Tentative, Certainty::Firm, true),
+            (Certainty::Firm, Certainty::Tentative, true),
+        ] {
+            let mut pair = items[..2].to_vec();
+            pair[0].certainty = pond;
+            pair[1].certainty = heap;
+            let ctx = contexts(&pair, &ContextParams::default());
+            assert_eq!((ctx[0].leach_site, ctx[1].leach_site), (site, site));
+        }
         // Three ponds are not enough.
         let few: Vec<Placed> = items[2..5].to_vec();
         assert!(contexts(&few, &ContextParams::default())
