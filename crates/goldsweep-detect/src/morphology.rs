@@ -419,7 +419,14 @@ pub fn split_strips(
     focus: ArrayView2<'_, bool>,
 ) {
     let (rows, cols) = g.dim();
-    if focus.dim() != (rows, cols) || rows < STRIP_SQUARE || cols < STRIP_SQUARE {
+    if focus.dim() != (rows, cols)
+        || rows < STRIP_SQUARE
+        || cols < STRIP_SQUARE
+        || !g
+            .iter()
+            .zip(focus.iter())
+            .any(|(&v, &f)| f && v == group::LAND)
+    {
         return;
     }
     let reach = STRIP_SQUARE / 2;
