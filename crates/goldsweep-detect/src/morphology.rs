@@ -308,19 +308,7 @@ fn take_in_rims(scratch: &mut CleanScratch, g: &ArrayViewMut2<'_, u8>, tones: &[
     taken.clear();
     visited.clear();
     visited.resize(rows * cols, false);
-    let neighbours = |i: usize| {
-        let (r, c) = ((i / cols) as isize, (i % cols) as isize);
-        NEIGHBOURS.iter().filter_map(move |&(dr, dc)| {
-            let (rr, cc) = (r + dr, c + dc);
-            (rr >= 0 && cc >= 0 && (rr as usize) < rows && (cc as usize) < cols)
-                .then(|| rr as usize * cols + cc as usize)
-        })
-    };
     let outside_core = |core: &[bool], i: usize| !core[i] && g[[i / cols, i % cols]] == group::LAND;
-    let on_edge = |i: usize| {
-        let (r, c) = (i / cols, i % cols);
-        r == 0 || c == 0 || r + 1 == rows || c + 1 == cols
-    };
     let hugs_core = |core: &[bool], i: usize| {
         let (r, c) = (i / cols, i % cols);
         let near = |x: usize, n: usize| x.saturating_sub(RIM_REACH)..(x + RIM_REACH + 1).min(n);
@@ -330,27 +318,17 @@ fn take_in_rims(scratch: &mut CleanScratch, g: &ArrayViewMut2<'_, u8>, tones: &[
         if visited[start] || !outside_core(core, start) {
             continue;
         }
-        if !neighbours(start).any(|j| core[j]) {
+        if !neighbours(start, rows, cols).any(|j| core[j]) {
             continue;
         }
         // The whole piece, so that none of its pixels starts a second, partial one.
-        rim.clear();
-        stack.clear();
-        stack.push(start);
-        visited[start] = true;
-        while let Some(i) = stack.pop() {
-            rim.push(i);
-            for j in neighbours(i) {
-                if !visited[j] && outside_core(core, j) {
-                    visited[j] = true;
-                    stack.push(j);
-                }
-            }
-        }
+        collect_piece(start, (rows, cols), visited, rim, stack, |j| {
+            outside_core(core, j)
+        });
         if rim.len() <= RIM_MAX_PIXELS
             && rim
                 .iter()
-                .all(|&i| tones[i] != tone::NONE && !on_edge(i) && hugs_core(core, i))
+                .all(|&i| tones[i] != tone::NONE && !on_edge(i, rows, cols) && hugs_core(core, i))
         {
             taken.extend_from_slice(rim);
         }
@@ -464,10 +442,6 @@ pub fn split_strips(
         let (r, c) = (i / cols, i % cols);
         !wide[i] && g[[r, c]] == group::LAND && focus[[r, c]]
     };
-    let on_edge = |i: usize| {
-        let (r, c) = (i / cols, i % cols);
-        r == 0 || c == 0 || r + 1 == rows || c + 1 == cols
-    };
     visited.clear();
     visited.resize(rows * cols, false);
     strips.clear();
@@ -475,33 +449,58 @@ pub fn split_strips(
         if visited[start] || !outside(wide, start) {
             continue;
         }
-        // The whole 8-connected piece.
-        piece.clear();
-        todo.clear();
-        todo.push(start);
-        visited[start] = true;
-        while let Some(i) = todo.pop() {
-            piece.push(i);
-            let (r, c) = ((i / cols) as isize, (i % cols) as isize);
-            for (dr, dc) in NEIGHBOURS {
-                let (rr, cc) = (r + dr, c + dc);
-                if rr < 0 || cc < 0 || rr as usize >= rows || cc as usize >= cols {
-                    continue;
-                }
-                let j = rr as usize * cols + cc as usize;
-                if !visited[j] && outside(wide, j) {
-                    visited[j] = true;
-                    todo.push(j);
-                }
-            }
-        }
-        let stub = piece.len() <= STRIP_STUB_MAX_PIXELS && !piece.iter().any(|&i| on_edge(i));
+        collect_piece(start, (rows, cols), visited, piece, todo, |j| {
+            outside(wide, j)
+        });
+        let stub =
+            piece.len() <= STRIP_STUB_MAX_PIXELS && !piece.iter().any(|&i| on_edge(i, rows, cols));
         if !stub {
             strips.extend_from_slice(piece);
         }
     }
     for &i in strips.iter() {
         g[[i / cols, i % cols]] = group::STRIP;
+    }
+}
+
+/// The 8-neighbours of pixel `i` (row-major) that lie inside a `rows` × `cols` window.
+fn neighbours(i: usize, rows: usize, cols: usize) -> impl Iterator<Item = usize> {
+    let (r, c) = ((i / cols) as isize, (i % cols) as isize);
+    NEIGHBOURS.iter().filter_map(move |&(dr, dc)| {
+        let (rr, cc) = (r + dr, c + dc);
+        (rr >= 0 && cc >= 0 && (rr as usize) < rows && (cc as usize) < cols)
+            .then(|| rr as usize * cols + cc as usize)
+    })
+}
+
+/// Whether pixel `i` (row-major) lies on the edge of a `rows` × `cols` window.
+fn on_edge(i: usize, rows: usize, cols: usize) -> bool {
+    let (r, c) = (i / cols, i % cols);
+    r == 0 || c == 0 || r + 1 == rows || c + 1 == cols
+}
+
+/// Collects into `piece` the 8-connected piece of pixels that `member` accepts, from `start`
+/// (which it must accept), marking each in `visited`; `stack` is working memory.
+fn collect_piece(
+    start: usize,
+    (rows, cols): (usize, usize),
+    visited: &mut [bool],
+    piece: &mut Vec<usize>,
+    stack: &mut Vec<usize>,
+    member: impl Fn(usize) -> bool,
+) {
+    piece.clear();
+    stack.clear();
+    stack.push(start);
+    visited[start] = true;
+    while let Some(i) = stack.pop() {
+        piece.push(i);
+        for j in neighbours(i, rows, cols) {
+            if !visited[j] && member(j) {
+                visited[j] = true;
+                stack.push(j);
+            }
+        }
     }
 }
 
