@@ -247,6 +247,11 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
         centre.1,
     )?;
     evidence.strip_split &= strips_fit(side_m, settings.classes.track_max_width_m);
+    // The other dates of a series are on the same grid; each screens clouds by its own data.
+    let series_evidence = EvidenceParams {
+        strip_split: evidence.strip_split,
+        ..settings.evidence
+    };
     let fit = fit_pass::fit_scene(&pair, &settings.fit, evidence.cloud_screen)?;
     let t_fit = t0.elapsed();
 
@@ -291,7 +296,7 @@ fn run(settings: &SweepSettings) -> Result<(SweepReport, Staging), SweepError> {
             intermediate: &intermediate,
             after: &after,
             fit_params: &settings.fit,
-            evidence: &settings.evidence,
+            evidence: &series_evidence,
             focus: &focus,
             tile_size: settings.tile_size,
         }),
