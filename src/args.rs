@@ -107,8 +107,9 @@ pub struct SweepOptions {
     pub threads: usize,
     /// Distance (m) within which a change counts as near a mine. Within it of a closed mine or
     /// illegal site (the focus zone) change is detected from 0.6× the scene threshold, faint
-    /// tracks by their consistent change along a line, tracks are split from the heaps they run
-    /// into, and heaps from the clearings they lie on.
+    /// tracks by their consistent change along a line, tracks are split from the heaps and
+    /// clearings they run into (also where the sensor spreads them over 3–4 pixels, on grids of
+    /// 11 m or finer), and heaps from the clearings they lie on.
     #[arg(long, value_name = "M", default_value_t = 300.0)]
     pub near: f64,
     /// Smallest change object kept (m²) away from the focus zones: the minimum mapping unit of

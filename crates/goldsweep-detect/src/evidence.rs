@@ -34,8 +34,8 @@ pub mod group {
     /// pixels around it ([`crate::morphology::split_bright`]): a heap, labelled apart from the
     /// clearing it was tipped on and the [`LAND`] change beside it.
     pub const BRIGHT: u8 = 4;
-    /// Land change of focus zones in a strip three or four pixels wide running out of a wider
-    /// object ([`crate::morphology::split_strips`]): a track that the sensor's point spread
+    /// Land change of focus zones in a strip three or four pixels wide, alone or running out of
+    /// a wider object ([`crate::morphology::split_strips`]): a track that the sensor's point spread
     /// (a 20 m band, a 20 m product resampled to 10 m) lays over more than two pixels, where it
     /// leaves the clearing or yard it leads to. Labelled apart from [`LAND`], judged as land.
     pub const STRIP: u8 = 5;

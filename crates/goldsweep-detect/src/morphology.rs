@@ -1,4 +1,5 @@
-//! Binary clean-up of the change groups with 3 × 3 neighbourhoods.
+//! Binary clean-up of the change groups with 3 × 3 neighbourhoods, and the splits of strips
+//! and heaps from the change they run out of or lie on.
 //!
 //! The cloud screen looks [`crate::cloud::REACH`] pixels around each pixel, the change
 //! magnitude one more (the line evidence of focus zones [`crate::lines::LINE_REACH`], and its
@@ -6,8 +7,10 @@
 //! two per round ([`crate::evidence::WATER_EDGE_ROUNDS`]),
 //! both clean-up steps one more each, the split of thin strips ([`split_thin`]) two more and
 //! that of bright heaps ([`split_bright`]) one per round and [`RIM_MAX_PIXELS`] − 1 +
-//! [`RIM_REACH`] for the rims it takes in, so a tile needs a halo of [`HALO`] pixels for its
-//! core to come out exactly as in a whole-scene run.
+//! [`RIM_REACH`] for the rims it takes in, and the split of wider strips ([`split_strips`])
+//! `2 · (STRIP_SQUARE / 2)` for its squares and [`STRIP_STUB_MAX_PIXELS`] for the stubs it
+//! leaves, so a tile needs a halo of [`HALO`] pixels for its core to come out exactly as in a
+//! whole-scene run.
 //! No opening is applied: it would erase the one- and two-pixel-wide access tracks that matter
 //! ([`split_thin`] sets them apart instead).
 
@@ -417,8 +420,15 @@ pub fn split_strips(
         taken: strips,
         ..
     } = scratch;
-    // Centres of the squares: invalid pixels count as land, as in `split_thin`.
-    let land_or_hidden = |r: usize, c: usize| matches!(g[[r, c]], group::LAND | group::INVALID);
+    // Centres of the squares: invalid pixels count as land, as in `split_thin`, and so do the
+    // heap and the pond inside a clearing — change of another kind, not a gap in it, lest the
+    // ring of clearing around them read as a strip.
+    let land_or_hidden = |r: usize, c: usize| {
+        matches!(
+            g[[r, c]],
+            group::LAND | group::INVALID | group::BRIGHT | group::WATER
+        )
+    };
     eroded.clear();
     eroded.resize(rows * cols, false);
     for r in reach..rows - reach {
@@ -730,6 +740,16 @@ mod tests {
         };
         let g = strips_of(14, 20, longer, |_, _| true);
         assert!((11..16).all(|c| g[[5, c]] == group::STRIP));
+        // 13 pixels (the 12-pixel stub and one more) are a strip too.
+        let thirteen = |r: usize, c: usize| stub(r, c) || (r, c) == (5, 15);
+        let g = strips_of(14, 20, thirteen, |_, _| true);
+        assert!((11..16).all(|c| g[[5, c]] == group::STRIP));
+        // A stub cut by the window's edge may be longer than it looks: it is a strip.
+        let at_edge = |r: usize, c: usize| {
+            (2..10).contains(&r) && (3..11).contains(&c) || (4..7).contains(&r) && c >= 11
+        };
+        let g = strips_of(14, 13, at_edge, |_, _| true);
+        assert!((11..13).all(|c| g[[5, c]] == group::STRIP));
         // A 4-pixel-wide object with no wide part is all strip: still one object.
         let g = strips_of(
             10,
@@ -740,6 +760,95 @@ mod tests {
         assert!(g.iter().all(|&v| v == group::NONE || v == group::STRIP));
         let f = crate::label::label_fragments(g.view(), (0, 0), |_, _| Default::default());
         assert_eq!(f.stats.len(), 1);
+    }
+
+    #[test]
+    fn a_heap_a_pond_or_a_cloud_inside_a_clearing_leaves_its_ring_whole() {
+        // A 20 × 20 clearing with a 4 × 8 patch inside, 3 pixels in from its edge on the left:
+        // the 3 × 8 pixels beside it are in no 5 × 5 square of clearing alone.
+        for inner in [group::BRIGHT, group::WATER, group::INVALID] {
+            let mut g = Array2::from_shape_fn((24, 24), |(r, c)| {
+                if (2..22).contains(&r) && (2..22).contains(&c) {
+                    group::LAND
+                } else {
+                    group::NONE
+                }
+            });
+            g.slice_mut(ndarray::s![6..14, 5..9]).fill(inner);
+            let focus = Array2::from_elem((24, 24), true);
+            split_strips(&mut CleanScratch::default(), g.view_mut(), focus.view());
+            assert!(g.iter().all(|&v| v != group::STRIP), "{inner}");
+        }
+    }
+
+    #[test]
+    fn strips_in_a_tile_are_those_of_the_whole_scene() {
+        // Clearings, tracks three and four pixels wide, stubs and specks, spread by a fixed
+        // sequence; every crop with a margin of the split's reach agrees with the whole (a
+        // margin 6 pixels short of it fails here).
+        let (rows, cols) = (90, 120);
+        let mut g = Array2::from_elem((rows, cols), group::NONE);
+        let mut x: u64 = 12345;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize % n
+        };
+        for _ in 0..120 {
+            let (r, c) = (next(rows), next(cols));
+            let (h, w) = match next(6) {
+                0 => (6 + next(8), 6 + next(8)),
+                1 => (3 + next(2), 8 + next(30)),
+                2 => (8 + next(30), 3 + next(2)),
+                // Lines of about the stub limit: the pieces that reach farthest.
+                3 => (1, 9 + next(6)),
+                4 => (9 + next(6), 1),
+                _ => (1 + next(3), 1 + next(5)),
+            };
+            let code = if next(10) == 0 {
+                group::BRIGHT
+            } else {
+                group::LAND
+            };
+            g.slice_mut(ndarray::s![r..(r + h).min(rows), c..(c + w).min(cols)])
+                .fill(code);
+        }
+        let focus = Array2::from_shape_fn((rows, cols), |(r, c)| (r * 7 + c * 3) % 29 != 0);
+        let mut whole = g.clone();
+        split_strips(&mut CleanScratch::default(), whole.view_mut(), focus.view());
+        assert!(
+            whole.iter().any(|&v| v == group::STRIP),
+            "the scene has strips"
+        );
+        let margin = 2 * (STRIP_SQUARE / 2) + STRIP_STUB_MAX_PIXELS;
+        let crops = (0..rows - 40)
+            .step_by(5)
+            .flat_map(|r0| (0..cols - 45).step_by(5).map(move |c0| (r0, c0, 40, 45)));
+        for (r0, c0, h, w) in crops {
+            let window = ndarray::s![r0..r0 + h, c0..c0 + w];
+            let mut crop = g.slice(window).to_owned();
+            let crop_focus = focus.slice(window).to_owned();
+            split_strips(
+                &mut CleanScratch::default(),
+                crop.view_mut(),
+                crop_focus.view(),
+            );
+            // The crop's core: `margin` in from every side the scene does not end at.
+            let lo = |o: usize| if o == 0 { 0 } else { margin };
+            let hi = |o: usize, n: usize, total: usize| if o + n == total { n } else { n - margin };
+            for r in lo(r0)..hi(r0, h, rows) {
+                for c in lo(c0)..hi(c0, w, cols) {
+                    assert_eq!(
+                        crop[[r, c]],
+                        whole[[r0 + r, c0 + c]],
+                        "({}, {})",
+                        r0 + r,
+                        c0 + c
+                    );
+                }
+            }
+        }
     }
 
     #[test]

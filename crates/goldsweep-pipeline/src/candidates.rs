@@ -3,7 +3,9 @@
 
 use geo::{InteriorPoint, MultiPolygon};
 use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, Relation, RelationKind};
-use goldsweep_detect::classify::{is_shadow_shift, is_wetted, judge, Certainty, ClassParams};
+use goldsweep_detect::classify::{
+    is_pond_mixture, is_shadow_shift, is_wetted, judge, Certainty, ClassParams,
+};
 use goldsweep_detect::evidence::{group, EvidenceParams};
 use goldsweep_detect::normalise::{FitParams, SceneFit};
 use goldsweep_detect::object_stats::{Evidence, ObjectStats, Shape};
@@ -589,11 +591,12 @@ fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
             "bare ground brightened, by less than fresh spoil (tentative spoil heap)"
         }
         ChangeClass::SpoilHeap => "new bright bare ground (spoil heap / waste rock)",
-        ChangeClass::LeachPond if tentative && open_water == 0 && is_wetted(&c.evidence, classes) => {
+        ChangeClass::LeachPond if open_water == 0 && is_wetted(&c.evidence, classes) => {
             "water index rose without open water: wetted ground (tentative pond)"
         }
-        ChangeClass::LeachPond if tentative && open_water == 0 => {
-            "vegetation lost, water index up, SWIR held: water mixed with its banks (tentative pond)"
+        ChangeClass::LeachPond if open_water == 0 && is_pond_mixture(&c.evidence, classes) => {
+            "vegetation lost, water index up, SWIR held: \
+             water mixed with its banks (tentative pond)"
         }
         ChangeClass::LeachPond if tentative && open_water < classes.pond_min_open_water => {
             "one pixel of new open water (tentative pond)"

@@ -14,7 +14,7 @@
 //! magnitude exceeds the scene threshold and the object's area, and falls with the distance from
 //! the mine (see [`proximity`]); then come bonuses that never cross into the next tier: a protected
 //! area (0.2 of the tier's range), a leach-site context — a pond beside a fresh heap or a
-//! heap beside a pond (0.1) —, and over a time series, change already seen at the previous date
+//! heap beside a pond, one of the two firm (0.1) —, and over a time series, change already seen at the previous date
 //! (0.1) and re-activation of bare ground that had grown over (0.3).
 
 use goldsweep_catalogue::RelationKind;
@@ -27,7 +27,8 @@ use goldsweep_detect::ChangeClass;
 pub struct Context {
     /// The object intersects a protected area.
     pub in_protected_area: bool,
-    /// A new pond with a new spoil heap close by, or the reverse: the layout of a heap-leach site.
+    /// A new pond with a new spoil heap close by, or the reverse, one of the two firm: the layout
+    /// of a heap-leach site.
     pub leach_site: bool,
     /// One of a regular group of similar new ponds: the layout of aquaculture, not of a mine.
     pub pond_lattice: bool,

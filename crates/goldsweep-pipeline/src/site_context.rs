@@ -1,5 +1,5 @@
 //! What a candidate's neighbours say about it: a pond beside a fresh heap is a heap-leach
-//! layout; a regular group of similar new ponds is aquaculture.
+//! layout (unless both are tentative); a regular group of similar new ponds is aquaculture.
 
 use geo::{BoundingRect, Distance, Euclidean, MultiPolygon, Rect};
 use goldsweep_detect::classify::Certainty;
@@ -10,7 +10,8 @@ use crate::score::Context;
 /// Distances and sizes of the context rules.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct ContextParams {
-    /// A pond and a heap at most this far apart (outline to outline, m) form a leach site.
+    /// A pond and a heap at most this far apart (outline to outline, m), one of them firm, form
+    /// a leach site.
     pub leach_site_m: f64,
     /// Ponds in a lattice are at most this many pond sides apart (centroid to centroid).
     pub lattice_spacing: f64,
@@ -53,8 +54,9 @@ pub fn contexts(items: &[Placed<'_>], p: &ContextParams) -> Vec<Context> {
     let mut out = vec![Context::default(); items.len()];
 
     // Two tentative objects side by side — wetted ground, water mixed with its banks or one
-    // pixel of open water beside ground brightened on bare land — are not a leach site's
-    // layout: one of the pair must be firm.
+    // pixel of open water beside ground brightened on bare land, or either of them faint
+    // (below the focus strong threshold) — are not a leach site's layout: one of the pair must
+    // be firm.
     let firm = |k: usize| items[k].certainty == Certainty::Firm;
     for &a in &ponds {
         for &b in heaps.iter().filter(|&&b| firm(a) || firm(b)) {
