@@ -190,29 +190,53 @@ pub fn split_thin(
     let (rows, cols) = g.dim();
     let focus = focus.filter(|f| f.dim() == (rows, cols));
     let eroded = &mut scratch.eroded;
-    eroded.clear();
-    eroded.resize(rows * cols, false);
     // Invalid pixels count as land around a land pixel: an object cut by a cloud or the
     // scene's nodata is not a strip because of what hides the rest of it.
-    let land_or_hidden = |r: usize, c: usize| matches!(g[[r, c]], group::LAND | group::INVALID);
-    for r in 1..rows.saturating_sub(1) {
-        for c in 1..cols.saturating_sub(1) {
-            eroded[r * cols + c] = g[[r, c]] == group::LAND
-                && (r - 1..=r + 1).all(|rr| (c - 1..=c + 1).all(|cc| land_or_hidden(rr, cc)));
-        }
-    }
+    square_centres(&g, 1, |v| matches!(v, group::LAND | group::INVALID), eroded);
     for r in 0..rows {
         for c in 0..cols {
             if g[[r, c]] != group::LAND || focus.is_some_and(|f| !f[[r, c]]) {
                 continue;
             }
-            let near = |lo: usize, hi: usize| lo.saturating_sub(1)..=(lo + 1).min(hi - 1);
-            let in_square = near(r, rows).any(|rr| near(c, cols).any(|cc| eroded[rr * cols + cc]));
-            if !in_square {
+            if !in_square(eroded, (rows, cols), 1, r, c) {
                 g[[r, c]] = group::THIN;
             }
         }
     }
+}
+
+/// Marks in `centres` (row-major) the land-change pixels of `g` whose whole
+/// `(2·half + 1)²` square holds only pixels that `fills` accepts: the centres of the squares of
+/// a morphological opening of land change.
+fn square_centres(
+    g: &ArrayViewMut2<'_, u8>,
+    half: usize,
+    fills: impl Fn(u8) -> bool,
+    centres: &mut Vec<bool>,
+) {
+    let (rows, cols) = g.dim();
+    centres.clear();
+    centres.resize(rows * cols, false);
+    for r in half..rows.saturating_sub(half) {
+        for c in half..cols.saturating_sub(half) {
+            centres[r * cols + c] = g[[r, c]] == group::LAND
+                && (r - half..=r + half)
+                    .all(|rr| (c - half..=c + half).all(|cc| fills(g[[rr, cc]])));
+        }
+    }
+}
+
+/// Whether pixel `(r, c)` of a `rows` × `cols` window lies in the square of side `2·half + 1`
+/// around one of `centres` ([`square_centres`]).
+fn in_square(
+    centres: &[bool],
+    (rows, cols): (usize, usize),
+    half: usize,
+    r: usize,
+    c: usize,
+) -> bool {
+    let near = |x: usize, n: usize| x.saturating_sub(half)..(x + half + 1).min(n);
+    near(r, rows).any(|rr| near(c, cols).any(|cc| centres[rr * cols + cc]))
 }
 
 /// Rounds of growth of a heap's bright core into the mixed pixels around it in
@@ -377,8 +401,9 @@ pub fn strips_fit(side_m: f64, track_max_width_m: f64) -> bool {
 /// with a tail. Set apart here, the track and the clearing are labelled, judged and reported
 /// each as itself. A strip is judged as any land change is (`group::STRIP` is only labelled
 /// apart from [`group::LAND`]), so a narrow object that stands alone keeps its class.
-/// [`group::BRIGHT`] and [`group::THIN`] pixels are neither squares nor strips: run it after
-/// [`split_bright`].
+/// Heaps ([`group::BRIGHT`]), new water and hidden pixels inside land change fill its squares
+/// (another kind of change, or what hides the rest, not a gap) but are never strips, nor are
+/// [`group::THIN`] pixels: run it after [`split_bright`].
 ///
 /// ```
 /// use goldsweep_detect::evidence::group::{LAND, NONE, STRIP};
@@ -423,31 +448,19 @@ pub fn split_strips(
     // Centres of the squares: invalid pixels count as land, as in `split_thin`, and so do the
     // heap and the pond inside a clearing — change of another kind, not a gap in it, lest the
     // ring of clearing around them read as a strip.
-    let land_or_hidden = |r: usize, c: usize| {
+    let fills = |v: u8| {
         matches!(
-            g[[r, c]],
+            v,
             group::LAND | group::INVALID | group::BRIGHT | group::WATER
         )
     };
-    eroded.clear();
-    eroded.resize(rows * cols, false);
-    for r in reach..rows - reach {
-        for c in reach..cols - reach {
-            eroded[r * cols + c] = g[[r, c]] == group::LAND
-                && (r - reach..=r + reach)
-                    .all(|rr| (c - reach..=c + reach).all(|cc| land_or_hidden(rr, cc)));
-        }
-    }
+    square_centres(&g, reach, fills, eroded);
     // The squares themselves: land within `reach` of a centre.
     wide.clear();
-    wide.resize(rows * cols, false);
-    let near = |x: usize, n: usize| x.saturating_sub(reach)..(x + reach + 1).min(n);
-    for r in 0..rows {
-        for c in 0..cols {
-            wide[r * cols + c] = g[[r, c]] == group::LAND
-                && near(r, rows).any(|rr| near(c, cols).any(|cc| eroded[rr * cols + cc]));
-        }
-    }
+    wide.extend((0..rows * cols).map(|i| {
+        let (r, c) = (i / cols, i % cols);
+        g[[r, c]] == group::LAND && in_square(eroded, (rows, cols), reach, r, c)
+    }));
     let outside = |wide: &[bool], i: usize| {
         let (r, c) = (i / cols, i % cols);
         !wide[i] && g[[r, c]] == group::LAND && focus[[r, c]]
