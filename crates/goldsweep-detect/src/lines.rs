@@ -21,7 +21,10 @@
 //! A direction counts only if the change along it is consistent: all taps but one changed by
 //! at least [`TAP_MIN`] σ along the contrast's direction, the pixel itself included. So one
 //! strong pixel (a heap's corner) lights up neither the pixels around it in every direction
-//! nor the unchanged lines whose flank it is: the line must be made of changed pixels.
+//! nor the unchanged lines whose flank it is: the line must be made of changed pixels. It must
+//! also stand out from each flank on its own, by [`FLANK_SIDE_MIN`] of its contrast with
+//! their mean: a track differs from the ground on both sides, while the pixels just inside the
+//! edge of a field that changed a little differ only from the unchanged side.
 //!
 //! [`line_magnitude`] measures one pixel; [`LineScratch::magnitudes`] measures the pixels of a
 //! whole window with the same result bit for bit, from the line means and statistics of each
@@ -51,6 +54,12 @@ pub const FLANK_GAP: usize = 3;
 pub const LINE_REACH: usize = LINE_HALF + FLANK_GAP + 1;
 /// Change (σ) along the contrast's direction that a tap must reach to count as changed.
 pub const TAP_MIN: f32 = 1.0;
+/// Share of the line's contrast with its flanks' mean by which it must differ, in the same
+/// direction, from each flank on its own. A track differs from the ground on both sides; the
+/// pixels just inside the edge of a field that changed a little — less than the threshold —
+/// differ only from the unchanged side (the field itself is the other flank), and would
+/// otherwise read as a track along every field boundary.
+pub const FLANK_SIDE_MIN: f32 = 0.5;
 
 /// Most bands a stack has.
 const MAX_BANDS: usize = BandRole::ALL.len();
@@ -203,6 +212,8 @@ struct Line {
     /// Valid taps (the first `n` of `z`) and the index of the centre among them.
     n: usize,
     centre: usize,
+    /// Whether the line differs from each of its flanks by [`FLANK_SIDE_MIN`] of `contrast`.
+    two_sided: bool,
 }
 
 impl Line {
@@ -250,19 +261,29 @@ impl Line {
         };
         let contrast: [f32; MAX_BANDS] =
             std::array::from_fn(|b| if b < nb { mean[b] - flank_mean(b) } else { 0.0 });
-        let stat = n as f32
-            * contrast[..nb]
-                .iter()
-                .zip(noise)
-                .map(|(m, s)| (m / s) * (m / s))
+        let power = contrast[..nb]
+            .iter()
+            .zip(noise)
+            .map(|(m, s)| (m / s) * (m / s))
+            .sum::<f32>();
+        let stat = n as f32 * power / nb as f32;
+        // The line's difference from one flank, projected on the contrast (same weights).
+        let apart = |flank: &[f32; MAX_BANDS]| -> f32 {
+            (0..nb)
+                .map(|b| (mean[b] - flank[b]) * contrast[b] / (noise[b] * noise[b]))
                 .sum::<f32>()
-            / nb as f32;
+        };
+        let side_min = FLANK_SIDE_MIN * power;
+        let two_sided = [(n1, &m1), (n2, &m2)]
+            .iter()
+            .all(|&(count, flank)| count == 0 || apart(flank) >= side_min);
         Some(Line {
             stat,
             contrast,
             z,
             n,
             centre,
+            two_sided,
         })
     }
 
@@ -286,7 +307,7 @@ impl Line {
             .iter()
             .filter(|zt| project(zt) >= TAP_MIN)
             .count();
-        on_line + 1 >= self.n && project(&self.z[self.centre]) >= TAP_MIN
+        self.two_sided && on_line + 1 >= self.n && project(&self.z[self.centre]) >= TAP_MIN
     }
 }
 
@@ -902,6 +923,29 @@ mod tests {
         };
         assert!(lit(20) >= 15, "{}", lit(20));
         assert!(lit(19) + lit(21) <= 4, "{} {}", lit(19), lit(21));
+    }
+
+    #[test]
+    fn the_edge_of_a_field_that_changed_a_little_is_not_a_line() {
+        // Rows 20 and below changed by 3 σ in every band, each pixel too little to be change
+        // on its own: a line just inside the field's edge differs from the unchanged flank
+        // across it by 3 σ, from the field flank not at all, and is no track. A track along
+        // the same edge, on unchanged ground, is one.
+        let mut w = window(40, 40);
+        for px in &mut w.z[20 * 40..] {
+            px.iter_mut().for_each(|v| *v += 3.0);
+        }
+        let lit = |w: &Window, r: usize| {
+            (10..30)
+                .filter(|&c| line_magnitude(w, &UNIT, r, c, 2.5).is_some())
+                .count()
+        };
+        let inside: usize = (20..24).map(|r| lit(&w, r)).sum();
+        assert!(inside <= 2, "{inside}");
+        for c in 5..35 {
+            w.z[16 * 40 + c].iter_mut().for_each(|v| *v += 3.0);
+        }
+        assert!(lit(&w, 16) >= 15, "{}", lit(&w, 16));
     }
 
     #[test]
