@@ -81,6 +81,10 @@ pub struct ClassParams {
     /// coarser than its grid (Sentinel-2's 20 m bands, or a 20 m product, on a 10 m grid: a
     /// 10 m track then reads 35–45 m wide).
     pub track_max_width_m: f64,
+    /// Fall of the NDVI that a track-shaped object with no other loss of cover must show to be
+    /// a tentative track: half of `ndvi_loss`, since a track a few metres wide clears only part
+    /// of each pixel it crosses, and its mixed pixels dilute the object's mean further.
+    pub track_ndvi_loss: f32,
     /// Shortest track (metres).
     pub track_min_length_m: f64,
     /// Shortest strip of thin change ([`group::THIN`]) that is a track (metres): a strip under
@@ -142,6 +146,7 @@ impl Default for ClassParams {
             spoil_visible: 0.12,
             spoil_core_visible: 0.16,
             track_max_width_m: 45.0,
+            track_ndvi_loss: -0.06,
             track_min_length_m: 100.0,
             track_min_elongation: 5.0,
             thin_track_min_length_m: 50.0,
@@ -179,7 +184,8 @@ pub enum Certainty {
     Firm,
     /// A weaker form of it only: a spoil heap recognised by its bright core alone, on ground
     /// that was bare already, or where the NDVI hardly fell (no vegetation was buried); a
-    /// track on ground that was bare already (brightened, no cover lost); new water with a
+    /// track on ground that was bare already (brightened, no cover lost), or whose NDVI fell
+    /// by less than a clearing's (`ClassParams::track_ndvi_loss`); new water with a
     /// single pixel of open water, or with none (wetted ground, [`is_wetted`], or water mixed
     /// with its banks in a patch cleared of vegetation, [`is_pond_mixture`]). Ground was
     /// laid bare or brightened, but that rock was tipped or a track graded there is less
@@ -234,7 +240,11 @@ pub fn judge_shaped(
     let track_brightened = stayed_bare && (stats.group == group::THIN || bare_brightened);
     // Tracks are often narrower than a pixel: their pixels are mixtures that need not read as
     // bare, so the shape and the change of cover decide, not the after-date bare index.
-    if (cover_lost || track_brightened) && is_track_shaped(stats, shape, pixel_size_m, p) {
+    // A track narrower than a pixel clears only part of each pixel it crosses.
+    let partly_cleared = e.d_ndvi <= p.track_ndvi_loss;
+    if (cover_lost || partly_cleared || track_brightened)
+        && is_track_shaped(stats, shape, pixel_size_m, p)
+    {
         return (
             ChangeClass::AccessTrack,
             if cover_lost { Firm } else { Tentative },
@@ -629,6 +639,45 @@ mod tests {
                 ChangeClass::AccessTrack
             );
         }
+    }
+
+    #[test]
+    fn a_strip_that_lost_part_of_its_cover_is_a_tentative_track_and_a_patch_of_it_is_not() {
+        // A track 5 m wide graded through grass: each 10 m pixel it crosses keeps half its
+        // cover, so the NDVI falls by less than a clearing's and the ground does not read bare.
+        let p = ClassParams::default();
+        let thin = Evidence {
+            magnitude: 4.0,
+            d_ndvi: -0.08,
+            d_bare: 0.02,
+            d_water: 0.0,
+            bare_after: -0.05,
+            water_after: -0.3,
+            d_bright: 0.02,
+            d_swir: 0.02,
+            visible_after: 0.1,
+            shadow_shift: 0.0,
+            open_water: 0.0,
+        };
+        let long: Vec<_> = (0..3).flat_map(|r| (0..30).map(move |c| (r, c))).collect();
+        assert_eq!(
+            judge(&object(&long, group::LAND, thin), 10.0, &p),
+            (ChangeClass::AccessTrack, Certainty::Tentative)
+        );
+        let patch: Vec<_> = (0..9).flat_map(|r| (0..10).map(move |c| (r, c))).collect();
+        assert_eq!(
+            classify(&object(&patch, group::LAND, thin), 10.0, &p),
+            ChangeClass::OtherChange
+        );
+        // Where the NDVI hardly fell, the strip is not a track.
+        let faint = Evidence {
+            d_ndvi: -0.03,
+            ..thin
+        };
+        assert_eq!(
+            classify(&object(&long, group::LAND, faint), 10.0, &p),
+            ChangeClass::OtherChange
+        );
     }
 
     #[test]

@@ -603,7 +603,9 @@ fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
         }
         ChangeClass::LeachPond if tentative => "faint new open water (tentative pond)",
         ChangeClass::LeachPond => "new open water (pond)",
-        ChangeClass::AccessTrack if tentative => "faint or bare-ground strip (tentative track)",
+        ChangeClass::AccessTrack if tentative => {
+            "faint, bare-ground or thinly cleared strip (tentative track)"
+        }
         ChangeClass::AccessTrack => "new narrow bare strip (track)",
         ChangeClass::VegetationLoss => "vegetation removed",
         ChangeClass::OtherChange => "other surface change",
