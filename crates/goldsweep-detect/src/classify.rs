@@ -185,7 +185,8 @@ pub enum Certainty {
     /// A weaker form of it only: a spoil heap recognised by its bright core alone, on ground
     /// that was bare already, or where the NDVI hardly fell (no vegetation was buried); a
     /// track on ground that was bare already (brightened, no cover lost), or whose NDVI fell
-    /// by less than a clearing's (`ClassParams::track_ndvi_loss`); new water with a
+    /// by less than a clearing's (`ClassParams::track_ndvi_loss`); fresh rock on ground that was
+    /// neither vegetated nor bare ([`is_bright_surface`]); new water with a
     /// single pixel of open water, or with none (wetted ground, [`is_wetted`], or water mixed
     /// with its banks in a patch cleared of vegetation, [`is_pond_mixture`]). Ground was
     /// laid bare or brightened, but that rock was tipped or a track graded there is less
@@ -280,6 +281,12 @@ pub fn judge_shaped(
     if bare_brightened && e.visible_after >= p.spoil_on_bare_visible && e.d_ndvi < 0.0 {
         return (ChangeClass::SpoilHeap, Tentative);
     }
+    // A patch of the bright cores of a focus zone that neither lost cover nor was bare: rock
+    // tipped on a yard, a road or built ground. Quartz and grey rock are flat across the
+    // spectrum, so the bare index stays below zero, above all in top-of-atmosphere data.
+    if stats.group == group::BRIGHT && is_bright_surface(&e, p) {
+        return (ChangeClass::SpoilHeap, Tentative);
+    }
     if is_pond_mixture(&e, p) {
         return (ChangeClass::LeachPond, Tentative);
     }
@@ -303,6 +310,15 @@ pub fn is_pond_mixture(e: &Evidence, p: &ClassParams) -> bool {
         && e.d_water >= p.pond_mixture_water_gain
         && e.d_swir <= p.pond_swir_rise_max
         && e.d_bright < p.bare_brightening
+}
+
+/// Whether land change brightened as fresh spoil does (`p.brightening`), is as bright in the
+/// visible as spoil tipped on bare ground must be (`p.spoil_on_bare_visible`) and did not
+/// green. In a focus zone such a patch of bright cores ([`group::BRIGHT`]) is a tentative heap
+/// even where no cover was lost and the bare index stays low: fresh quartz or grey rock tipped on
+/// a yard, a road or built ground. A new light roof or a concrete slab reads the same way.
+pub fn is_bright_surface(e: &Evidence, p: &ClassParams) -> bool {
+    e.d_bright >= p.brightening && e.visible_after >= p.spoil_on_bare_visible && e.d_ndvi < 0.0
 }
 
 /// Whether land change is wetted ground (`p.wet_water_gain`): its water index rose, and by
@@ -678,6 +694,52 @@ mod tests {
             classify(&object(&long, group::LAND, faint), 10.0, &p),
             ChangeClass::OtherChange
         );
+    }
+
+    #[test]
+    fn bright_rock_on_ground_neither_vegetated_nor_bare_is_a_tentative_heap_in_a_focus_zone() {
+        // Quartz waste rock tipped on a yard in top-of-atmosphere data: much brighter, the NDVI
+        // down a little from a low start, the bare index below zero on both dates.
+        let p = ClassParams::default();
+        let quartz = Evidence {
+            magnitude: 8.0,
+            d_ndvi: -0.08,
+            d_bare: 0.01,
+            d_water: -0.04,
+            bare_after: -0.03,
+            water_after: -0.3,
+            d_bright: 0.1,
+            d_swir: 0.1,
+            visible_after: 0.21,
+            shadow_shift: 0.0,
+            open_water: 0.0,
+        };
+        let blob: Vec<_> = (0..6).flat_map(|r| (0..6).map(move |c| (r, c))).collect();
+        assert_eq!(
+            judge(&object(&blob, group::BRIGHT, quartz), 10.0, &p),
+            (ChangeClass::SpoilHeap, Certainty::Tentative)
+        );
+        // Outside the focus zones, where no pixel is labelled bright, it stays other change, and
+        // so does a surface that brightened less than spoil or greened.
+        assert_eq!(
+            classify(&object(&blob, group::LAND, quartz), 10.0, &p),
+            ChangeClass::OtherChange
+        );
+        for e in [
+            Evidence {
+                d_bright: 0.05,
+                ..quartz
+            },
+            Evidence {
+                d_ndvi: 0.02,
+                ..quartz
+            },
+        ] {
+            assert_eq!(
+                classify(&object(&blob, group::BRIGHT, e), 10.0, &p),
+                ChangeClass::OtherChange
+            );
+        }
     }
 
     #[test]

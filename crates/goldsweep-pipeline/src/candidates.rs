@@ -4,7 +4,7 @@
 use geo::{InteriorPoint, MultiPolygon};
 use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, Relation, RelationKind};
 use goldsweep_detect::classify::{
-    is_pond_mixture, is_shadow_shift, is_wetted, judge, Certainty, ClassParams,
+    is_bright_surface, is_pond_mixture, is_shadow_shift, is_wetted, judge, Certainty, ClassParams,
 };
 use goldsweep_detect::evidence::{group, EvidenceParams};
 use goldsweep_detect::normalise::{FitParams, SceneFit};
@@ -575,6 +575,16 @@ fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
     let tentative = c.certainty == Certainty::Tentative;
     let open_water = (c.evidence.open_water as f64 * c.pixels as f64).round() as u64;
     let what = match c.class {
+        ChangeClass::SpoilHeap
+            if tentative
+                && c.evidence.d_ndvi > classes.ndvi_loss
+                && c.evidence.d_bare < classes.bare_gain
+                && c.evidence.bare_after < classes.bare_after
+                && is_bright_surface(&c.evidence, classes) =>
+        {
+            "bright new surface that does not read as bare: fresh rock on built or trodden \
+             ground, or a light new roof (tentative spoil heap)"
+        }
         ChangeClass::SpoilHeap
             if tentative
                 && c.evidence.d_ndvi > -classes.heap_ndvi_drop
