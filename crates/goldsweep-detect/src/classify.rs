@@ -185,7 +185,7 @@ pub enum Certainty {
     /// A weaker form of it only: a spoil heap recognised by its bright core alone, on ground
     /// that was bare already, or where the NDVI hardly fell (no vegetation was buried); a
     /// track on ground that was bare already (brightened, no cover lost), or whose NDVI fell
-    /// by less than a clearing's (`ClassParams::track_ndvi_loss`); fresh rock on ground that was
+    /// by less than a clearing's but by at least `ClassParams::track_ndvi_loss`; fresh rock on ground that was
     /// neither vegetated nor bare ([`is_bright_surface`]); new water with a
     /// single pixel of open water, or with none (wetted ground, [`is_wetted`], or water mixed
     /// with its banks in a patch cleared of vegetation, [`is_pond_mixture`]). Ground was
@@ -284,7 +284,11 @@ pub fn judge_shaped(
     // A patch of the bright cores of a focus zone that neither lost cover nor was bare: rock
     // tipped on a yard, a road or built ground. Quartz and grey rock are flat across the
     // spectrum, so the bare index stays below zero, above all in top-of-atmosphere data.
-    if stats.group == group::BRIGHT && is_bright_surface(&e, p) {
+    if stats.group == group::BRIGHT
+        && !cover_lost
+        && e.bare_after < p.bare_after
+        && is_bright_surface(&e, p)
+    {
         return (ChangeClass::SpoilHeap, Tentative);
     }
     if is_pond_mixture(&e, p) {
@@ -724,6 +728,17 @@ mod tests {
         assert_eq!(
             classify(&object(&blob, group::LAND, quartz), 10.0, &p),
             ChangeClass::OtherChange
+        );
+        // Cleared ground without a heap's bright core stays a clearing: the rule is for ground
+        // that lost no cover.
+        let cleared = Evidence {
+            d_ndvi: -0.3,
+            visible_after: 0.155,
+            ..quartz
+        };
+        assert_eq!(
+            classify(&object(&blob, group::BRIGHT, cleared), 10.0, &p),
+            ChangeClass::VegetationLoss
         );
         for e in [
             Evidence {

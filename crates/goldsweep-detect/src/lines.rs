@@ -212,7 +212,8 @@ struct Line {
     /// Valid taps (the first `n` of `z`) and the index of the centre among them.
     n: usize,
     centre: usize,
-    /// Whether the line differs from each of its flanks by [`FLANK_SIDE_MIN`] of `contrast`.
+    /// Whether the line differs from each of its flanks by [`FLANK_SIDE_MIN`] of `contrast`
+    /// (a flank with no valid tap — at the window's edge, beside a cloud — is not tested).
     two_sided: bool,
 }
 

@@ -39,7 +39,8 @@ pub struct Candidate {
     pub tier: u8,
     pub class: ChangeClass,
     /// How firmly the evidence supports the class (a spoil heap by its core alone, on ground
-    /// already bare or where no vegetation was lost, and new water of one open-water pixel,
+    /// already bare, where no vegetation was lost or on ground neither vegetated nor bare, a
+    /// track on bare ground or thinly cleared, and new water of one open-water pixel or none,
     /// are tentative; see [`Certainty`]).
     pub certainty: Certainty,
     pub pixels: u64,
