@@ -229,7 +229,7 @@ pub fn judge_shaped(
         return (ChangeClass::LeachPond, Tentative);
     }
     let vegetation_lost = e.d_ndvi <= p.ndvi_loss;
-    let cover_lost = vegetation_lost || e.d_bare >= p.bare_gain;
+    let cover_lost = lost_cover(&e, p);
     let bare_before = e.bare_after - e.d_bare >= p.bare_after;
     // Ground bare on both dates that brightened: graded, compacted or covered with fresh rock.
     let stayed_bare = bare_before && e.bare_after >= p.bare_after;
@@ -284,11 +284,7 @@ pub fn judge_shaped(
     // A patch of the bright cores of a focus zone that neither lost cover nor was bare: rock
     // tipped on a yard, a road or built ground. Quartz and grey rock are flat across the
     // spectrum, so the bare index stays below zero, above all in top-of-atmosphere data.
-    if stats.group == group::BRIGHT
-        && !cover_lost
-        && e.bare_after < p.bare_after
-        && is_bright_surface(&e, p)
-    {
+    if stats.group == group::BRIGHT && is_bright_surface(&e, p) {
         return (ChangeClass::SpoilHeap, Tentative);
     }
     if is_pond_mixture(&e, p) {
@@ -316,13 +312,24 @@ pub fn is_pond_mixture(e: &Evidence, p: &ClassParams) -> bool {
         && e.d_bright < p.bare_brightening
 }
 
-/// Whether land change brightened as fresh spoil does (`p.brightening`), is as bright in the
+/// Whether land change lost its cover: the NDVI fell by `p.ndvi_loss` or the bare-soil index
+/// rose by `p.bare_gain`.
+fn lost_cover(e: &Evidence, p: &ClassParams) -> bool {
+    e.d_ndvi <= p.ndvi_loss || e.d_bare >= p.bare_gain
+}
+
+/// Whether land change that lost no cover and does not read as bare (bare-soil index below
+/// `p.bare_after`) brightened as fresh spoil does (`p.brightening`), is as bright in the
 /// visible as spoil tipped on bare ground must be (`p.spoil_on_bare_visible`) and did not
-/// green. In a focus zone such a patch of bright cores ([`group::BRIGHT`]) is a tentative heap
-/// even where no cover was lost and the bare index stays low: fresh quartz or grey rock tipped on
-/// a yard, a road or built ground. A new light roof or a concrete slab reads the same way.
+/// green. In a focus zone such a patch of bright cores ([`group::BRIGHT`]) is a tentative heap:
+/// fresh quartz or grey rock tipped on a yard, a road or built ground, flat across the
+/// spectrum. A new light roof or a concrete slab reads the same way.
 pub fn is_bright_surface(e: &Evidence, p: &ClassParams) -> bool {
-    e.d_bright >= p.brightening && e.visible_after >= p.spoil_on_bare_visible && e.d_ndvi < 0.0
+    !lost_cover(e, p)
+        && e.bare_after < p.bare_after
+        && e.d_bright >= p.brightening
+        && e.visible_after >= p.spoil_on_bare_visible
+        && e.d_ndvi < 0.0
 }
 
 /// Whether land change is wetted ground (`p.wet_water_gain`): its water index rose, and by

@@ -576,13 +576,7 @@ fn explain(c: &Candidate, fit: &SceneFit, classes: &ClassParams) -> String {
     let tentative = c.certainty == Certainty::Tentative;
     let open_water = (c.evidence.open_water as f64 * c.pixels as f64).round() as u64;
     let what = match c.class {
-        ChangeClass::SpoilHeap
-            if tentative
-                && c.evidence.d_ndvi > classes.ndvi_loss
-                && c.evidence.d_bare < classes.bare_gain
-                && c.evidence.bare_after < classes.bare_after
-                && is_bright_surface(&c.evidence, classes) =>
-        {
+        ChangeClass::SpoilHeap if tentative && is_bright_surface(&c.evidence, classes) => {
             "bright new surface that does not read as bare: fresh rock on built or trodden \
              ground, or a light new roof (tentative spoil heap)"
         }
