@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Prints the object scores of every planted scene under a folder, their means, and how many
-scenes meet each target of the detection issue.
+"""Prints the object scores of every planted scene under a folder, their means, how many
+scenes meet each target of the detection issue, and, pooled over the scenes, which class each
+misread mining class was read as.
 
 Each scene is a sub-folder holding the `eval.json` that `goldsweep eval --json` wrote for it.
 Usage: eval_table.py DIR
@@ -27,6 +28,7 @@ def main(out):
     print(f"{'scene':<17} {'recall':>6} {'class':>6} {'P@k':>6}   right class / found / planted: "
           + "  ".join(c.split("_")[0] for c in CLASSES))
     scenes, totals = [], {c: [0, 0, 0] for c in CLASSES}
+    misread = {c: {} for c in CLASSES}
     # Scene names end in their seed: sort rennes_2 before rennes_10.
     natural = lambda n: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", n)]
     for name in sorted(os.listdir(out), key=natural):
@@ -41,6 +43,9 @@ def main(out):
             pc = o["per_class"].get(c, {})
             t = (pc.get("class_correct", 0), pc.get("found", 0), pc.get("truth", 0))
             totals[c] = [a + b for a, b in zip(totals[c], t)]
+            for read, count in pc.get("read_as", {}).items():
+                if read != c:
+                    misread[c][read] = misread[c].get(read, 0) + count
             cells.append("%d/%d/%d" % t)
         print(f"{name:<17} {o['recall']:>6.2f} {o['class_accuracy']:>6.2f} {o['precision_at_k']:>6.2f}   "
               + "  ".join(f"{x:>8}" for x in cells))
@@ -53,6 +58,12 @@ def main(out):
           + "  ".join(f"{'%d/%d/%d' % tuple(totals[c]):>8}" for c in CLASSES))
     for label, test in TARGETS:
         print(f"  {label:<38} met in {sum(1 for o in scenes if test(o)):>3} of {n}")
+    if any(misread.values()):
+        print("misread as (all scenes):")
+        for c in CLASSES:
+            if misread[c]:
+                reads = sorted(misread[c].items(), key=lambda r: (-r[1], r[0]))
+                print(f"  {c:<16} " + ", ".join(f"{r} {k}" for r, k in reads))
 
 
 if __name__ == "__main__":

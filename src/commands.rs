@@ -232,6 +232,10 @@ fn run_eval(a: EvalArgs) -> Result<()> {
                 "objects: recall {:.3} ({}/{} mining), class accuracy {:.3}, precision {:.3} of {} candidates, precision@{} {:.3}, active below mining: {}, candidates under cloud: {}, confusers in top {}: {}",
                 s.recall, s.found_mining, s.truth_mining, s.class_accuracy, s.precision, s.candidates, s.k, s.precision_at_k, s.active_below_mining, s.masked_candidates, s.k, s.confusers_in_top_k
             );
+            let classes = goldsweep_eval::format_class_table(&s);
+            if !classes.is_empty() {
+                outln!("{}", classes.trim_end());
+            }
         }
         out.insert(
             "object".into(),

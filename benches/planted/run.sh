@@ -4,7 +4,8 @@
 # Tanzania series) and makes synthetic scenes with `goldsweep synth`, sweeps each with the
 # defaults, scores it with `goldsweep eval --truth`, and prints per scene, the means and how many
 # scenes meet each target (recall, class accuracy, top k all mining, licensed activity below,
-# nothing under the masked cloud, no farm pond in the top k).
+# nothing under the masked cloud, no farm pond in the top k), then which class the misread mining
+# objects of each class were read as, pooled over the scenes.
 #
 # Usage: bash benches/planted/run.sh [PLANT_SEEDS [SYNTH_SEEDS]]
 #        (defaults "1 2 3 4 5" and "$(seq 1 40)"; give "" to skip either set)

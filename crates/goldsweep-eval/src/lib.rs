@@ -11,8 +11,9 @@
 //!   `objects.geojson` polygons and ranked `candidates.geojson` points: recall of mining objects,
 //!   class accuracy, precision, precision at k, and ranking checks (active mine below mining,
 //!   confusers in the top k).
-//! - **Tables** ([`format_pixel_table`], [`format_object_table`]): plain-text reports; every score
-//!   type is also `Serialize` for JSON output.
+//! - **Tables** ([`format_pixel_table`], [`format_object_table`], [`format_class_table`]):
+//!   plain-text reports — the class table says which class each misread mining object was read
+//!   as —; every score type is also `Serialize` for JSON output.
 
 mod change_codes;
 mod confusion;
@@ -33,5 +34,5 @@ pub use confusion::ConfusionMatrix;
 pub use error::EvalError;
 pub use object_scores::{object_scores, ClassRecall, ObjectScores, ACTIVE_MINE_CONTEXT};
 pub use pixel_scores::{pixel_scores, PixelScores};
-pub use report_table::{format_object_table, format_pixel_table};
+pub use report_table::{format_class_table, format_object_table, format_pixel_table};
 pub use truth_labels::{LabelConvention, PixelTruth};

@@ -25,6 +25,9 @@ pub struct ClassRecall {
     pub recall: f64,
     /// Of the found ones, how many have a best-overlapping output of the same class.
     pub class_correct: usize,
+    /// Of the found ones, how many each output class read them as (the class of the
+    /// best-overlapping output, this class included): where the misread ones went.
+    pub read_as: BTreeMap<String, usize>,
 }
 
 /// Object scores of one run. Ratios are 0.0 when their denominator is 0.
@@ -233,6 +236,7 @@ fn score(truth: &[TruthObject], outputs: &Outputs) -> ObjectScores {
                 found: 0,
                 recall: 0.0,
                 class_correct: 0,
+                read_as: BTreeMap::new(),
             });
         entry.truth += 1;
         let Some(best) = best_overlap(t, object, outputs, &hits) else {
@@ -240,7 +244,9 @@ fn score(truth: &[TruthObject], outputs: &Outputs) -> ObjectScores {
         };
         found_mining += 1;
         entry.found += 1;
-        if outputs.all[best].class == object.class {
+        let read = &outputs.all[best].class;
+        *entry.read_as.entry(read.clone()).or_insert(0) += 1;
+        if *read == object.class {
             class_correct += 1;
             entry.class_correct += 1;
         }

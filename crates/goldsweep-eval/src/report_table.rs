@@ -40,7 +40,7 @@ pub fn format_pixel_table(s: &PixelScores) -> String {
     out
 }
 
-/// Object scores as an aligned table, followed by one line per mining class.
+/// Object scores as an aligned table, followed by [`format_class_table`].
 pub fn format_object_table(s: &ObjectScores) -> String {
     let mut out = String::new();
     let rows: [(&str, String); 10] = [
@@ -64,19 +64,43 @@ pub fn format_object_table(s: &ObjectScores) -> String {
     for (name, value) in rows {
         let _ = writeln!(out, "{name:<22} {value:>12}");
     }
-    if !s.per_class.is_empty() {
+    out.push_str(&format_class_table(s));
+    out
+}
+
+/// One line per mining class: its truth objects, how many were found, recall, how many were
+/// read as their own class, and which other classes the rest were read as (`-` for none).
+/// Empty when the truth has no mining objects.
+pub fn format_class_table(s: &ObjectScores) -> String {
+    let mut out = String::new();
+    if s.per_class.is_empty() {
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "{:<22} {:>6} {:>6} {:>8} {:>14}  misread as",
+        "class", "truth", "found", "recall", "class correct"
+    );
+    for (class, r) in &s.per_class {
+        let misread: Vec<String> = r
+            .read_as
+            .iter()
+            .filter(|(read, _)| *read != class)
+            .map(|(read, n)| format!("{read} {n}"))
+            .collect();
         let _ = writeln!(
             out,
-            "{:<22} {:>6} {:>6} {:>8} {:>14}",
-            "class", "truth", "found", "recall", "class correct"
+            "{class:<22} {:>6} {:>6} {:>8.4} {:>14}  {}",
+            r.truth,
+            r.found,
+            r.recall,
+            r.class_correct,
+            if misread.is_empty() {
+                "-".to_string()
+            } else {
+                misread.join(", ")
+            }
         );
-        for (class, r) in &s.per_class {
-            let _ = writeln!(
-                out,
-                "{class:<22} {:>6} {:>6} {:>8.4} {:>14}",
-                r.truth, r.found, r.recall, r.class_correct
-            );
-        }
     }
     out
 }

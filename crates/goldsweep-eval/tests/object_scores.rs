@@ -232,6 +232,35 @@ fn hand_made_run_scores() {
     );
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["per_class"]["spoil_heap"]["found"], 1);
+    assert_eq!(json["per_class"]["leach_pond"]["read_as"]["leach_pond"], 1);
+    assert!(
+        access.read_as.is_empty(),
+        "a missed object is read as nothing"
+    );
+}
+
+#[test]
+fn a_misread_object_is_counted_under_the_class_it_was_read_as() {
+    let dir = TestDir::new("obj_misread");
+    let truth = write_truth(&dir);
+    let mut outs = outputs(6);
+    // C5, T2's best overlap, now reads the pond as a clearing.
+    outs[4].class = "vegetation_loss";
+    write_run(dir.path(), &outs);
+    let s = object_scores(dir.path(), &truth).unwrap();
+
+    assert!((s.class_accuracy - 0.5).abs() < 1e-12);
+    let pond = &s.per_class["leach_pond"];
+    assert_eq!((pond.found, pond.class_correct), (1, 0));
+    assert_eq!(
+        pond.read_as.iter().collect::<Vec<_>>(),
+        [(&"vegetation_loss".to_string(), &1)]
+    );
+    let table = format_object_table(&s);
+    let pond_row = table.lines().find(|l| l.starts_with("leach_pond")).unwrap();
+    assert!(pond_row.ends_with("vegetation_loss 1"), "{table}");
+    let heap_row = table.lines().find(|l| l.starts_with("spoil_heap")).unwrap();
+    assert!(heap_row.ends_with("  -"), "{table}");
 }
 
 #[test]
