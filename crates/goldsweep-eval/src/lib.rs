@@ -12,8 +12,8 @@
 //!   class accuracy, precision, precision at k, and ranking checks (active mine below mining,
 //!   confusers in the top k).
 //! - **Tables** ([`format_pixel_table`], [`format_object_table`], [`format_class_table`]):
-//!   plain-text reports — the class table says which class each misread mining object was read
-//!   as —; every score type is also `Serialize` for JSON output.
+//!   plain-text reports (the class table says which class each misread mining object was read
+//!   as); every score type is also `Serialize` for JSON output.
 
 mod change_codes;
 mod confusion;
