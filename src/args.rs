@@ -259,7 +259,7 @@ pub struct EvalArgs {
     /// A sweep's output folder (holding change.tif, candidates.geojson, objects.geojson).
     #[arg(long, value_name = "DIR")]
     pub run: PathBuf,
-    /// Truth objects (truth.geojson from `goldsweep synth`): object-level recall, class accuracy, precision@k.
+    /// Truth objects (truth.geojson from `goldsweep synth`): object-level recall, class accuracy, precision@k, and per mining class what the misread objects were read as.
     #[arg(long, value_name = "GEOJSON")]
     pub truth: Option<PathBuf>,
     /// Pixel truth raster on the change raster's grid.

@@ -185,8 +185,8 @@ pub enum Certainty {
     /// A weaker form of it only: a spoil heap recognised by its bright core alone, on ground
     /// that was bare already, or where the NDVI hardly fell (no vegetation was buried); a
     /// track on ground that was bare already (brightened, no cover lost), or whose NDVI fell
-    /// by less than a clearing's but by at least `ClassParams::track_ndvi_loss`; fresh rock on ground that was
-    /// neither vegetated nor bare ([`is_bright_surface`]); new water with a
+    /// by less than a clearing's but by at least `ClassParams::track_ndvi_loss`; fresh rock on
+    /// ground that was neither vegetated nor bare ([`is_bright_surface`]); new water with a
     /// single pixel of open water, or with none (wetted ground, [`is_wetted`], or water mixed
     /// with its banks in a patch cleared of vegetation, [`is_pond_mixture`]). Ground was
     /// laid bare or brightened, but that rock was tipped or a track graded there is less

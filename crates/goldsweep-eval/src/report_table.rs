@@ -82,12 +82,15 @@ pub fn format_class_table(s: &ObjectScores) -> String {
         "class", "truth", "found", "recall", "class correct"
     );
     for (class, r) in &s.per_class {
-        let misread: Vec<String> = r
+        let mut misread: Vec<String> = r
             .read_as
             .iter()
             .filter(|(read, _)| *read != class)
             .map(|(read, n)| format!("{read} {n}"))
             .collect();
+        if misread.is_empty() {
+            misread.push("-".to_string());
+        }
         let _ = writeln!(
             out,
             "{class:<22} {:>6} {:>6} {:>8.4} {:>14}  {}",
@@ -95,11 +98,7 @@ pub fn format_class_table(s: &ObjectScores) -> String {
             r.found,
             r.recall,
             r.class_correct,
-            if misread.is_empty() {
-                "-".to_string()
-            } else {
-                misread.join(", ")
-            }
+            misread.join(", ")
         );
     }
     out
