@@ -7,19 +7,25 @@
 //! clearing. [`string_beads`] mends a wide stretch between two pieces already judged tracks;
 //! here no piece need be one.
 //!
-//! Pieces are the shortlisted objects of land, strip or thin change judged a track, or a clearing at
-//! least [`PIECE_MIN_ELONGATION`] times as long as wide, each no wider than a track
-//! ([`ClassParams::track_max_width_m`], at least three pixels). The
-//! pieces that touch (8-connected) form a chain; a chain of two or more, no larger than
-//! [`WINDING_MAX_PIXELS`], is judged as one object measured along itself
-//! ([`geodesic_length`]). If that object is a track, the clearings of the chain become tracks
-//! (a faint one stays tentative). A clearing wider than a track or stubby, at the end of a
-//! track or beside it, is no piece and stays a clearing.
+//! Pieces are the shortlisted objects of land, strip or thin change or of bright cores judged a
+//! track, a clearing, other change or a tentative heap (graded gravel brightens a stretch of a
+//! track as rock tipped there would), each no wider than a track
+//! ([`ClassParams::track_max_width_m`], at least three pixels). A piece judged a track or at
+//! least [`PIECE_MIN_ELONGATION`] times as long as wide is a stretch; a stubby one no larger
+//! than a square as wide as a track is a link, and stays one only while it touches two other
+//! pieces: between two stretches it carries the track on, at the end of a track or beside it
+//! it is a clearing the track reached. The pieces that touch (8-connected) form a chain; a
+//! chain of two or more with a clearing among them, no larger than [`WINDING_MAX_PIXELS`], is
+//! judged as one object measured along itself ([`geodesic_length`]). If that object is a
+//! track, all its pieces become tracks (a faint one stays tentative). A track that touches a
+//! heap or a patch of other change alone is judged no further: that is a heap at the end of a
+//! track as often as one track. A clearing wider than a track, or stubby and larger than a
+//! link, is no piece and stays a clearing.
 //!
 //! [`split_thin`]: goldsweep_detect::morphology::split_thin
 //! [`string_beads`]: crate::track_beads::string_beads
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use goldsweep_detect::classify::{judge_shaped, Certainty, ClassParams};
 use goldsweep_detect::evidence::group;
@@ -32,6 +38,16 @@ use crate::winding::{geodesic_length, WINDING_MAX_PIXELS};
 /// Lowest length / width ratio of a clearing that is a piece of a track.
 pub const PIECE_MIN_ELONGATION: f64 = 2.0;
 
+/// What an object is to the chains of [`join_track_pieces`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    /// A stretch: judged a track, or elongated.
+    Stretch,
+    /// A stubby patch no larger than a square as wide as a track, which belongs to a chain
+    /// only between two other pieces.
+    Link,
+}
+
 /// Judges the chains of track pieces as wholes and makes their clearings tracks where the
 /// whole is one (see the module docs). `judged[i]` is object `i`'s class and certainty, or
 /// `None` if it is not shortlisted; `runs_of[i]` its pixels; `side_m[i]` the side of a pixel
@@ -43,25 +59,43 @@ pub fn join_track_pieces(
     side_m: &[f64],
     p: &ClassParams,
 ) {
-    let is_piece = |i: usize| {
+    // A stretch of a track runs along it; a stubby patch is a link between two stretches, or
+    // a clearing the track reached at its side or end.
+    let kind_of = |i: usize| {
         let o = &objects[i];
         let class_fits = matches!(
             judged[i],
-            Some((ChangeClass::VegetationLoss | ChangeClass::AccessTrack, _))
+            Some((
+                ChangeClass::VegetationLoss | ChangeClass::AccessTrack | ChangeClass::OtherChange,
+                _
+            )) | Some((ChangeClass::SpoilHeap, Certainty::Tentative))
         );
         let widest = p.track_max_width_m.max(3.0 * side_m[i]);
         let shape = o.shape();
-        // A stretch of a track runs along it; a stubby patch at its side or end is a clearing
-        // the track reached.
-        let along_a_track = matches!(judged[i], Some((ChangeClass::AccessTrack, _)))
+        if !class_fits
+            || !matches!(
+                o.group,
+                group::LAND | group::THIN | group::STRIP | group::BRIGHT
+            )
+            || o.pixels > WINDING_MAX_PIXELS
+            || shape.width * side_m[i] > widest
+        {
+            return None;
+        }
+        let stretch = matches!(judged[i], Some((ChangeClass::AccessTrack, _)))
             || shape.elongation >= PIECE_MIN_ELONGATION;
-        class_fits
-            && along_a_track
-            && matches!(o.group, group::LAND | group::THIN | group::STRIP)
-            && o.pixels <= WINDING_MAX_PIXELS
-            && shape.width * side_m[i] <= widest
+        let square = (widest / side_m[i]).powi(2);
+        if stretch {
+            Some(Piece::Stretch)
+        } else if (o.pixels as f64) <= square {
+            Some(Piece::Link)
+        } else {
+            None
+        }
     };
-    let pieces: Vec<usize> = (0..objects.len()).filter(|&i| is_piece(i)).collect();
+    let pieces: Vec<(usize, Piece)> = (0..objects.len())
+        .filter_map(|i| kind_of(i).map(|k| (i, k)))
+        .collect();
     if pieces.len() < 2 {
         return;
     }
@@ -69,37 +103,60 @@ pub fn join_track_pieces(
     let piece_at: HashMap<(u32, u32), usize> = pieces
         .iter()
         .enumerate()
-        .flat_map(|(k, &i)| {
+        .flat_map(|(k, &(i, _))| {
             runs_of[i]
                 .iter()
                 .flat_map(move |r| r.pixels().map(move |px| (px, k)))
         })
         .collect();
-
-    // Chains: the pieces that touch, by union–find over the pieces' pixels.
-    let mut parent: Vec<usize> = (0..pieces.len()).collect();
-    fn root(parent: &mut [usize], mut k: usize) -> usize {
-        while parent[k] != k {
-            parent[k] = parent[parent[k]];
-            k = parent[k];
-        }
-        k
-    }
-    for (k, &i) in pieces.iter().enumerate() {
+    // Which pieces touch (8-connected).
+    let mut touching: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); pieces.len()];
+    for (k, &(i, _)) in pieces.iter().enumerate() {
         for px in runs_of[i].iter().flat_map(Run::neighbours) {
-            if let Some(&j) = piece_at.get(&px) {
-                let (a, b) = (root(&mut parent, k), root(&mut parent, j));
-                parent[a.max(b)] = a.min(b);
+            if let Some(&j) = piece_at.get(&px).filter(|&&j| j != k) {
+                touching[k].insert(j);
+                touching[j].insert(k);
             }
         }
     }
-    let mut chains: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (k, &i) in pieces.iter().enumerate() {
-        let r = root(&mut parent, k);
-        chains.entry(r).or_default().push(i);
+    // A link that touches one piece only ends a chain or stands beside it: it is let go, and
+    // the link it touched is looked at again.
+    let mut stack: Vec<usize> = (0..pieces.len()).collect();
+    while let Some(k) = stack.pop() {
+        if pieces[k].1 != Piece::Link || touching[k].len() != 1 {
+            continue;
+        }
+        for j in std::mem::take(&mut touching[k]) {
+            touching[j].remove(&k);
+            stack.push(j);
+        }
     }
 
-    for chain in chains.values().filter(|c| c.len() >= 2) {
+    // Chains: the pieces that touch, found by walking from piece to piece. A link dropped
+    // touches nothing any more and is a chain of one.
+    let mut chains: Vec<Vec<usize>> = Vec::new();
+    let mut seen = vec![false; pieces.len()];
+    for start in 0..pieces.len() {
+        if std::mem::replace(&mut seen[start], true) {
+            continue;
+        }
+        let mut chain = Vec::new();
+        let mut stack = vec![start];
+        while let Some(k) = stack.pop() {
+            chain.push(pieces[k].0);
+            for &j in &touching[k] {
+                if !std::mem::replace(&mut seen[j], true) {
+                    stack.push(j);
+                }
+            }
+        }
+        chain.sort_unstable();
+        chains.push(chain);
+    }
+
+    for chain in chains.iter().filter(|c| c.len() >= 2) {
+        // A track and a heap or a patch of other change that touch are a heap at the end of a
+        // track as often as one track: only a chain with a clearing is judged again.
         let has_clearing = chain
             .iter()
             .any(|&i| matches!(judged[i], Some((ChangeClass::VegetationLoss, _))));
@@ -125,7 +182,10 @@ pub fn join_track_pieces(
             continue;
         }
         for &i in chain {
-            if let Some((c @ ChangeClass::VegetationLoss, certainty)) = judged[i].as_mut() {
+            if let Some((c, certainty)) = judged[i].as_mut() {
+                if *c == ChangeClass::AccessTrack {
+                    continue;
+                }
                 *c = ChangeClass::AccessTrack;
                 if *certainty == Certainty::Firm {
                     *certainty = firmness;
@@ -140,6 +200,7 @@ mod tests {
     use super::*;
     use crate::test_objects::{cleared, object, Rect};
     use goldsweep_detect::classify::judge;
+    use goldsweep_detect::object_stats::Evidence;
 
     /// Judges the objects on 10 m pixels, joins the pieces, and returns the classes.
     fn classes(parts: &[(u8, &[Rect])]) -> Vec<ChangeClass> {
@@ -183,6 +244,96 @@ mod tests {
         ]);
         assert_eq!(apart[0], VegetationLoss);
         assert_eq!(apart[2], VegetationLoss);
+    }
+
+    #[test]
+    fn a_stubby_patch_between_two_stretches_links_them_into_a_track() {
+        use ChangeClass::{AccessTrack, VegetationLoss};
+        // Two stretches of a track 3 px wide and 10 px long, and between them a 3 × 3 patch
+        // touching both: too stubby to be a stretch, a link between two.
+        let a: &[Rect] = &[(10, 10, 3, 10)];
+        let link: &[Rect] = &[(10, 20, 3, 3)];
+        let b: &[Rect] = &[(10, 23, 3, 10)];
+        assert_eq!(
+            classes(&[(group::LAND, a), (group::LAND, link), (group::LAND, b)]),
+            vec![AccessTrack; 3]
+        );
+        // A 5 × 5 patch there is wider than a track: no link, and the stretches stay apart.
+        let wide: &[Rect] = &[(9, 20, 5, 5)];
+        let b_after_wide: &[Rect] = &[(10, 25, 3, 10)];
+        assert_eq!(
+            classes(&[
+                (group::LAND, a),
+                (group::LAND, wide),
+                (group::LAND, b_after_wide)
+            ]),
+            vec![VegetationLoss; 3]
+        );
+        // Two links in a row between the stretches: each touches a stretch and the other link.
+        let first_link: &[Rect] = &[(10, 20, 3, 2)];
+        let second_link: &[Rect] = &[(10, 22, 3, 2)];
+        let b_after_two: &[Rect] = &[(10, 24, 3, 10)];
+        assert_eq!(
+            classes(&[
+                (group::LAND, a),
+                (group::LAND, first_link),
+                (group::LAND, second_link),
+                (group::LAND, b_after_two)
+            ]),
+            vec![AccessTrack; 4]
+        );
+        // Two links in a row at the end of a track: the last touches one piece only, and then
+        // so does the one before it; both stay clearings.
+        let track: &[Rect] = &[(10, 10, 3, 30)];
+        let end_links: &[Rect] = &[(10, 40, 3, 2)];
+        let last_link: &[Rect] = &[(10, 42, 3, 2)];
+        assert_eq!(
+            classes(&[
+                (group::LAND, track),
+                (group::LAND, end_links),
+                (group::LAND, last_link)
+            ]),
+            vec![AccessTrack, VegetationLoss, VegetationLoss]
+        );
+    }
+
+    #[test]
+    fn a_faint_heap_strung_along_a_cleared_stretch_is_part_of_the_track() {
+        use ChangeClass::{AccessTrack, SpoilHeap, VegetationLoss};
+        let p = ClassParams::default();
+        // Graded gravel brightens a stretch of a track: cover lost, a little brighter, a core
+        // as bright as a heap's. Alone it is a tentative heap.
+        let gravel = Evidence {
+            visible_after: 0.17,
+            ..cleared()
+        };
+        let cleared_stretch: &[Rect] = &[(10, 10, 3, 10)];
+        let gravel_stretch: &[Rect] = &[(10, 20, 3, 10)];
+        let (heap, _) = object(group::LAND, gravel_stretch, gravel);
+        assert_eq!(judge(&heap, 10.0, &p), (SpoilHeap, Certainty::Tentative));
+        let judge_all = |parts: &[(&[Rect], Evidence)]| {
+            let (objects, runs_of): (Vec<_>, Vec<_>) = parts
+                .iter()
+                .map(|&(rects, ev)| object(group::LAND, rects, ev))
+                .unzip();
+            let mut judged: Vec<_> = objects.iter().map(|o| Some(judge(o, 10.0, &p))).collect();
+            let sides = vec![10.0; objects.len()];
+            join_track_pieces(&objects, &mut judged, &runs_of, &sides, &p);
+            judged
+                .iter()
+                .map(|j| j.expect("judged").0)
+                .collect::<Vec<_>>()
+        };
+        // Strung along a cleared stretch, the two are one track 200 m long.
+        assert_eq!(
+            judge_all(&[(cleared_stretch, cleared()), (gravel_stretch, gravel)]),
+            vec![AccessTrack; 2]
+        );
+        // Two such heaps with no clearing are heaps, the second perhaps at a track's end.
+        assert_eq!(
+            judge_all(&[(cleared_stretch, gravel), (gravel_stretch, gravel)]),
+            vec![SpoilHeap; 2]
+        );
     }
 
     #[test]
