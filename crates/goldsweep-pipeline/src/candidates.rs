@@ -205,9 +205,18 @@ fn may_keep(o: &ObjectStats, area_m2: f64, fit: &SceneFit, settings: &ObjectSett
     } else {
         settings.min_pixels
     };
+    // Open water that was not there before is evidence of its own, beyond the magnitude: a
+    // pond of a few pixels keeps little of its change once the magnitude is smoothed over each
+    // pixel's neighbourhood.
+    let open_water = o.group == group::WATER && o.open_water_pixels() >= POND_MIN_PIXELS;
+    let strongest = if open_water {
+        fit.focus_threshold
+    } else {
+        fit.focus_strong_threshold
+    };
     o.pixels >= min_pixels
         && area_m2 >= settings.focus_min_area_m2.min(settings.min_area_m2)
-        && o.max_magnitude() >= fit.focus_strong_threshold
+        && o.max_magnitude() >= strongest
         && !is_shadow_shift(o, &settings.classes)
 }
 
@@ -233,8 +242,9 @@ fn judge_faint(
 }
 
 /// The keep rule. An object needs `min_pixels` pixels, the focus minimum area (or the minimum
-/// area, if smaller) and the focus strong threshold, and must not be a shadow that moved
-/// between the dates; then it is kept at a closed mine or an illegal site, and elsewhere only
+/// area, if smaller) and the focus strong threshold — new water with at least
+/// [`POND_MIN_PIXELS`] pixels of open water only the focus threshold —, and must not be a
+/// shadow that moved between the dates; then it is kept at a closed mine or an illegal site, and elsewhere only
 /// if it is strong by the scene threshold and as large as the minimum mapping unit. New water
 /// is rarely noise, and a lattice of farm ponds must be seen to be told from leach ponds: it
 /// needs only the focus minimum area anywhere, and at a closed mine or an illegal site only
@@ -737,6 +747,38 @@ mod tests {
             LeachPond,
             InsideClosedMine
         ));
+    }
+
+    #[test]
+    fn open_water_at_a_closed_mine_needs_only_the_focus_threshold() {
+        use ChangeClass::LeachPond;
+        use RelationKind::{InsideClosedMine, OutsideCatalogue};
+        let (fit, s) = (fit(), settings());
+        let kept =
+            |o: &ObjectStats, rel| keeps(o, o.pixels as f64 * 100.0, LeachPond, rel, &fit, &s);
+        // A pond of a few pixels whose magnitude, smoothed over each pixel's neighbourhood,
+        // reaches the focus threshold but not the focus strong one.
+        let pond = |pixels: u64, magnitude: f32, open_water: f32| {
+            let ev = Evidence {
+                magnitude,
+                open_water,
+                ..Evidence::default()
+            };
+            ObjectStats::uniform(group::WATER, (0..pixels).map(|c| (10, 10 + c)), ev)
+                .expect("pixels")
+        };
+        let between = (fit.focus_threshold + fit.focus_strong_threshold) / 2.0;
+        assert!(kept(&pond(3, between, 1.0), InsideClosedMine));
+        // Without open water (the water index rose, no pixel reads as open water), or with a
+        // single open-water pixel, it needs the focus strong threshold.
+        assert!(!kept(&pond(3, between, 0.0), InsideClosedMine));
+        assert!(!kept(&pond(3, between, 1.0 / 3.0), InsideClosedMine));
+        // Below the focus threshold, or away from the mines, open water does not help.
+        assert!(!kept(
+            &pond(3, fit.focus_threshold * 0.9, 1.0),
+            InsideClosedMine
+        ));
+        assert!(!kept(&pond(3, between, 1.0), OutsideCatalogue));
     }
 
     #[test]
