@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn a_faint_heap_strung_along_a_cleared_stretch_is_part_of_the_track() {
-        use ChangeClass::{AccessTrack, SpoilHeap, VegetationLoss};
+        use ChangeClass::{AccessTrack, SpoilHeap};
         let p = ClassParams::default();
         // Graded gravel brightens a stretch of a track: cover lost, a little brighter, a core
         // as bright as a heap's. Alone it is a tentative heap.
