@@ -244,8 +244,9 @@ fn judge_faint(
 /// The keep rule. An object needs `min_pixels` pixels, the focus minimum area (or the minimum
 /// area, if smaller) and the focus strong threshold — new water with at least
 /// [`POND_MIN_PIXELS`] pixels of open water only the focus threshold —, and must not be a
-/// shadow that moved between the dates; then it is kept at a closed mine or an illegal site, and elsewhere only
-/// if it is strong by the scene threshold and as large as the minimum mapping unit. New water
+/// shadow that moved between the dates; then it is kept at a closed mine or an illegal site,
+/// and elsewhere only if it is strong by the scene threshold and as large as the minimum
+/// mapping unit. New water
 /// is rarely noise, and a lattice of farm ponds must be seen to be told from leach ponds: it
 /// needs only the focus minimum area anywhere, and at a closed mine or an illegal site only
 /// [`POND_MIN_PIXELS`] pixels.

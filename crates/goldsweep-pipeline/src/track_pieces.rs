@@ -35,7 +35,7 @@ use goldsweep_detect::ChangeClass;
 use crate::detect_pass::Run;
 use crate::winding::{geodesic_length, WINDING_MAX_PIXELS};
 
-/// Lowest length / width ratio of a clearing that is a piece of a track.
+/// Lowest length / width ratio of a piece not judged a track that is a stretch of one.
 pub const PIECE_MIN_ELONGATION: f64 = 2.0;
 
 /// What an object is to the chains of [`join_track_pieces`].
@@ -48,7 +48,7 @@ enum Piece {
     Link,
 }
 
-/// Judges the chains of track pieces as wholes and makes their clearings tracks where the
+/// Judges the chains of track pieces as wholes and makes all their pieces tracks where the
 /// whole is one (see the module docs). `judged[i]` is object `i`'s class and certainty, or
 /// `None` if it is not shortlisted; `runs_of[i]` its pixels; `side_m[i]` the side of a pixel
 /// at it.
@@ -204,10 +204,16 @@ mod tests {
 
     /// Judges the objects on 10 m pixels, joins the pieces, and returns the classes.
     fn classes(parts: &[(u8, &[Rect])]) -> Vec<ChangeClass> {
+        let cleared_parts: Vec<_> = parts.iter().map(|&(g, r)| (g, r, cleared())).collect();
+        classes_of(&cleared_parts)
+    }
+
+    /// [`classes`] with each object's own evidence.
+    fn classes_of(parts: &[(u8, &[Rect], Evidence)]) -> Vec<ChangeClass> {
         let p = ClassParams::default();
         let (objects, runs_of): (Vec<_>, Vec<_>) = parts
             .iter()
-            .map(|&(g, rects)| object(g, rects, cleared()))
+            .map(|&(g, rects, ev)| object(g, rects, ev))
             .unzip();
         let mut judged: Vec<_> = objects.iter().map(|o| Some(judge(o, 10.0, &p))).collect();
         let sides = vec![10.0; objects.len()];
@@ -311,27 +317,21 @@ mod tests {
         let gravel_stretch: &[Rect] = &[(10, 20, 3, 10)];
         let (heap, _) = object(group::LAND, gravel_stretch, gravel);
         assert_eq!(judge(&heap, 10.0, &p), (SpoilHeap, Certainty::Tentative));
-        let judge_all = |parts: &[(&[Rect], Evidence)]| {
-            let (objects, runs_of): (Vec<_>, Vec<_>) = parts
-                .iter()
-                .map(|&(rects, ev)| object(group::LAND, rects, ev))
-                .unzip();
-            let mut judged: Vec<_> = objects.iter().map(|o| Some(judge(o, 10.0, &p))).collect();
-            let sides = vec![10.0; objects.len()];
-            join_track_pieces(&objects, &mut judged, &runs_of, &sides, &p);
-            judged
-                .iter()
-                .map(|j| j.expect("judged").0)
-                .collect::<Vec<_>>()
-        };
+        let land = group::LAND;
         // Strung along a cleared stretch, the two are one track 200 m long.
         assert_eq!(
-            judge_all(&[(cleared_stretch, cleared()), (gravel_stretch, gravel)]),
+            classes_of(&[
+                (land, cleared_stretch, cleared()),
+                (land, gravel_stretch, gravel)
+            ]),
             vec![AccessTrack; 2]
         );
         // Two such heaps with no clearing are heaps, the second perhaps at a track's end.
         assert_eq!(
-            judge_all(&[(cleared_stretch, gravel), (gravel_stretch, gravel)]),
+            classes_of(&[
+                (land, cleared_stretch, gravel),
+                (land, gravel_stretch, gravel)
+            ]),
             vec![SpoilHeap; 2]
         );
     }
