@@ -76,6 +76,10 @@ pub struct ClassParams {
     /// ([`ObjectStats::core_visible`]) that marks a heap's core, when the object's means are
     /// diluted by the rim around a small heap.
     pub spoil_core_visible: f32,
+    /// Brightening over the same pixels ([`ObjectStats::core_brightening`]) that such a core
+    /// must show: in a top-of-atmosphere scene the path radiance lifts cleared soil to the
+    /// brightness of rock, but not its brightening.
+    pub spoil_core_brightening: f32,
     /// Widest object (metres) that can be a track: a track or haul road 5–15 m wide, its
     /// graded verges, and the spread of the sensor either side — more where the imagery is
     /// coarser than its grid (Sentinel-2's 20 m bands, or a 20 m product, on a 10 m grid: a
@@ -145,6 +149,7 @@ impl Default for ClassParams {
             heap_ndvi_drop: 0.05,
             spoil_visible: 0.12,
             spoil_core_visible: 0.16,
+            spoil_core_brightening: 0.05,
             track_max_width_m: 45.0,
             track_ndvi_loss: -0.06,
             track_min_length_m: 100.0,
@@ -272,6 +277,7 @@ pub fn judge_shaped(
     if cover_lost
         && e.d_bright >= p.bare_brightening
         && stats.core_visible() >= p.spoil_core_visible
+        && stats.core_brightening() >= p.spoil_core_brightening
     {
         return (ChangeClass::SpoilHeap, Tentative);
     }
@@ -985,6 +991,41 @@ mod tests {
         assert_eq!(
             classify(&with_rim(topsoil), 10.0, &p),
             ChangeClass::VegetationLoss
+        );
+        // Cleared soil in a top-of-atmosphere scene: the path radiance lifts its core to the
+        // brightness of rock, but its core brightened little more than its rim, and less than
+        // a heap's.
+        let hazy = |core_bright: f32| {
+            let mut o = object(
+                &core,
+                1,
+                Evidence {
+                    d_bright: core_bright,
+                    visible_after: 0.2,
+                    ..mixed_heap
+                },
+            );
+            o.merge(&object(
+                &ring,
+                1,
+                Evidence {
+                    d_bright: 0.04,
+                    visible_after: 0.18,
+                    ..rim
+                },
+            ));
+            o
+        };
+        assert!(hazy(0.045).mean().d_bright >= p.bare_brightening);
+        assert!(hazy(0.045).core_visible() >= p.spoil_core_visible);
+        assert_eq!(
+            classify(&hazy(0.045), 10.0, &p),
+            ChangeClass::VegetationLoss
+        );
+        // Rock brightens its core more than that.
+        assert_eq!(
+            judge(&hazy(0.065), 10.0, &p),
+            (ChangeClass::SpoilHeap, Certainty::Tentative)
         );
         // A strip three 10 m pixels wide is a track (a narrow track and its mixed pixels);
         // five pixels wide it is not.

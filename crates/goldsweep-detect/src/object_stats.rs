@@ -30,14 +30,14 @@ pub struct ObjectStats {
     /// Sum of the weights (magnitudes in micro-units).
     weight: i128,
     max_magnitude: i64,
-    /// `(magnitude, visible_after)` in micro-units of the object's [`CORE`] most changed
-    /// pixels, the most changed first (ties: the brighter first); `i64::MIN` marks an empty
-    /// slot. A total order, so merging keeps the same pixels in any order.
-    core: [(i64, i64); CORE],
+    /// `(magnitude, visible_after, d_bright)` in micro-units of the object's [`CORE`] most
+    /// changed pixels, the most changed first (ties: the brighter first); `i64::MIN` marks an
+    /// empty slot. A total order, so merging keeps the same pixels in any order.
+    core: [(i64, i64, i64); CORE],
 }
 
 /// Pixels that make up an object's core, its most changed pixels
-/// ([`ObjectStats::core_visible`]).
+/// ([`ObjectStats::core_visible`], [`ObjectStats::core_brightening`]).
 pub const CORE: usize = 3;
 
 /// The evidence values of one pixel, accumulated as object means.
@@ -156,8 +156,8 @@ impl ObjectStats {
             weight,
             max_magnitude: (ev.magnitude as f64 * MICRO).round() as i64,
             core: {
-                let mut core = [(i64::MIN, i64::MIN); CORE];
-                core[0] = (sums[0], sums[7]);
+                let mut core = [(i64::MIN, i64::MIN, i64::MIN); CORE];
+                core[0] = (sums[0], sums[7], sums[6]);
                 core
             },
         }
@@ -202,7 +202,7 @@ impl ObjectStats {
         self.max_magnitude = self.max_magnitude.max(other.max_magnitude);
         // Both lists are sorted, highest first: keep the highest CORE of the two.
         let (mut i, mut j) = (0, 0);
-        let mut merged = [(i64::MIN, i64::MIN); CORE];
+        let mut merged = [(i64::MIN, i64::MIN, i64::MIN); CORE];
         for m in &mut merged {
             if j >= CORE || (i < CORE && self.core[i] >= other.core[j]) {
                 *m = self.core[i];
@@ -226,13 +226,24 @@ impl ObjectStats {
     /// the ground around it —, and that rim dilutes its mean brightness; its core is the
     /// heap itself.
     pub fn core_visible(&self) -> f32 {
+        self.core_mean(|&(_, visible, _)| visible)
+    }
+
+    /// Mean brightening ([`Evidence::d_bright`]) over the object's core (see
+    /// [`ObjectStats::core_visible`]): how much the heap itself, undiluted by its rim,
+    /// brightened. Free of the path radiance that lifts every surface of a top-of-atmosphere
+    /// scene alike, which the core's brightness is not.
+    pub fn core_brightening(&self) -> f32 {
+        self.core_mean(|&(_, _, brightening)| brightening)
+    }
+
+    /// Mean of one value of the core's pixels.
+    fn core_mean(&self, value: impl Fn(&(i64, i64, i64)) -> i64) -> f32 {
         let (sum, n) = self
             .core
             .iter()
-            .filter(|&&(magnitude, _)| magnitude != i64::MIN)
-            .fold((0i64, 0i64), |(sum, n), &(_, visible)| {
-                (sum + visible, n + 1)
-            });
+            .filter(|&&(magnitude, _, _)| magnitude != i64::MIN)
+            .fold((0i64, 0i64), |(sum, n), c| (sum + value(c), n + 1));
         (sum as f64 / n.max(1) as f64 / MICRO) as f32
     }
 
@@ -361,6 +372,7 @@ mod tests {
         let ev = |magnitude: f32, visible_after: f32| Evidence {
             magnitude,
             visible_after,
+            d_bright: visible_after / 2.0,
             ..Evidence::default()
         };
         // A heap of three bright, strongly changed pixels in a rim of seven dull ones, one of
@@ -377,9 +389,11 @@ mod tests {
         }
         assert!(s.mean().visible_after < 0.17);
         assert!((s.core_visible() - (0.24 + 0.22 + 0.20) / 3.0).abs() < 1e-6);
+        assert!((s.core_brightening() - (0.12 + 0.11 + 0.10) / 3.0).abs() < 1e-6);
         // An object of fewer pixels than the core: all of them.
         let mut two = ObjectStats::pixel(1, 0, 0, ev(2.0, 0.2));
         two.merge(&ObjectStats::pixel(1, 0, 1, ev(3.0, 0.1)));
         assert!((two.core_visible() - 0.15).abs() < 1e-6);
+        assert!((two.core_brightening() - 0.075).abs() < 1e-6);
     }
 }

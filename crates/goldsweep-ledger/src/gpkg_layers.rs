@@ -59,6 +59,7 @@ const CANDIDATE_FIELDS: &[(&str, OGRFieldType::Type)] = &[
     ("d_swir", OGRFieldType::OFTReal),
     ("visible_after", OGRFieldType::OFTReal),
     ("core_visible", OGRFieldType::OFTReal),
+    ("core_d_brightness", OGRFieldType::OFTReal),
     ("reason", OGRFieldType::OFTString),
 ];
 
@@ -92,6 +93,7 @@ fn candidate_values(c: &Candidate, site_id: Option<&str>) -> Vec<Val> {
         Val::Real(Some(e.d_swir as f64)),
         Val::Real(Some(e.visible_after as f64)),
         Val::Real(Some(c.core_visible as f64)),
+        Val::Real(Some(c.core_brightening as f64)),
         s(c.reason.clone()),
     ]
 }

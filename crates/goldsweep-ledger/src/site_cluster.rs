@@ -171,6 +171,7 @@ pub(crate) mod tests {
             width_m: 20.0,
             evidence: Evidence::default(),
             core_visible: 0.0,
+            core_brightening: 0.0,
             relation: RelationKind::OutsideCatalogue,
             mine_id: None,
             mine_name: None,

@@ -51,6 +51,9 @@ pub struct Candidate {
     /// Mean visible reflectance of the after date over the object's brightest pixels
     /// ([`goldsweep_detect::object_stats::ObjectStats::core_visible`]).
     pub core_visible: f32,
+    /// Mean brightening over the same pixels
+    /// ([`goldsweep_detect::object_stats::ObjectStats::core_brightening`]).
+    pub core_brightening: f32,
     pub relation: RelationKind,
     pub mine_id: Option<String>,
     pub mine_name: Option<String>,
@@ -489,6 +492,7 @@ pub fn build_candidates(
                     width_m: shape.width * side,
                     evidence,
                     core_visible: stats.core_visible(),
+                    core_brightening: stats.core_brightening(),
                     relation: relation.kind,
                     mine_id: mine.map(|m| m.id.clone()),
                     mine_name: mine.map(|m| m.name.clone()),

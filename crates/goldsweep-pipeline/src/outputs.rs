@@ -239,6 +239,7 @@ fn candidate_properties(c: &Candidate) -> serde_json::Map<String, Value> {
         "d_swir": round(e.d_swir as f64, 4),
         "visible_after": round(e.visible_after as f64, 4),
         "core_visible": round(c.core_visible as f64, 4),
+        "core_d_brightness": round(c.core_brightening as f64, 4),
         "reason": c.reason,
     });
     match v {

@@ -310,6 +310,7 @@ mod tests {
         // Graded gravel brightens a stretch of a track: cover lost, a little brighter, a core
         // as bright as a heap's. Alone it is a tentative heap.
         let gravel = Evidence {
+            d_bright: 0.05,
             visible_after: 0.17,
             ..cleared()
         };
