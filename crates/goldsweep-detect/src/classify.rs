@@ -273,7 +273,8 @@ pub fn judge_shaped(
     }
     // A small heap is found as a larger object — the smoothing and the mixed pixels around
     // it —, and that rim dilutes its mean brightening and brightness; its core stays as bright
-    // as any heap's, and cleared topsoil has no such core.
+    // as any heap's and brightened as one, and cleared topsoil has no such core (in haze or
+    // top-of-atmosphere data it may be as bright, but it brightened less).
     if cover_lost
         && e.d_bright >= p.bare_brightening
         && stats.core_visible() >= p.spoil_core_visible
