@@ -168,6 +168,14 @@ impl Default for ClassParams {
     }
 }
 
+/// Whether an object is new water with open water enough for a firm pond: at least
+/// `p.pond_min_open_water` pixels of it ([`ObjectStats::open_water_pixels`]). One pixel of open
+/// water, with the bank pixels grown around it, may be a wet or shaded spot, a dark new surface
+/// or a single noisy pixel as well as a small pond.
+pub fn is_open_pond(stats: &ObjectStats, p: &ClassParams) -> bool {
+    stats.group == group::WATER && stats.open_water_pixels() >= p.pond_min_open_water
+}
+
 /// Whether a land-change object is an illumination change: at least `p.shadow_shift_min` of
 /// its pixels are in shade on one date and lit on the other ([`crate::shadow`]). Such objects
 /// are shadows of buildings or slopes that moved with the sun or the viewing angle; the pixels
@@ -224,9 +232,7 @@ pub fn judge_shaped(
 ) -> (ChangeClass, Certainty) {
     use Certainty::{Firm, Tentative};
     if stats.group == group::WATER {
-        // One pixel of open water, with the bank pixels grown around it, may be a wet or
-        // shaded spot, a dark new surface or a single noisy pixel as well as a small pond.
-        let open = stats.open_water_pixels() >= p.pond_min_open_water;
+        let open = is_open_pond(stats, p);
         return (ChangeClass::LeachPond, if open { Firm } else { Tentative });
     }
     let e = stats.mean();

@@ -4,7 +4,8 @@
 use geo::{InteriorPoint, MultiPolygon};
 use goldsweep_catalogue::{AreaLayer, Catalogue, CrsTransform, MineStatus, Relation, RelationKind};
 use goldsweep_detect::classify::{
-    is_bright_surface, is_pond_mixture, is_shadow_shift, is_wetted, judge, Certainty, ClassParams,
+    is_bright_surface, is_open_pond, is_pond_mixture, is_shadow_shift, is_wetted, judge, Certainty,
+    ClassParams,
 };
 use goldsweep_detect::evidence::{group, EvidenceParams};
 use goldsweep_detect::normalise::{FitParams, SceneFit};
@@ -211,8 +212,7 @@ fn may_keep(o: &ObjectStats, area_m2: f64, fit: &SceneFit, settings: &ObjectSett
     // Open water that was not there before is evidence of its own, beyond the magnitude: a
     // pond of a few pixels keeps little of its change once the magnitude is smoothed over each
     // pixel's neighbourhood.
-    let open_water = o.group == group::WATER && o.open_water_pixels() >= POND_MIN_PIXELS;
-    let strongest = if open_water {
+    let strongest = if is_open_pond(o, &settings.classes) {
         fit.focus_threshold
     } else {
         fit.focus_strong_threshold
@@ -245,8 +245,8 @@ fn judge_faint(
 }
 
 /// The keep rule. An object needs `min_pixels` pixels, the focus minimum area (or the minimum
-/// area, if smaller) and the focus strong threshold — new water with at least
-/// [`POND_MIN_PIXELS`] pixels of open water only the focus threshold —, and must not be a
+/// area, if smaller) and the focus strong threshold — new water with open water enough for a
+/// firm pond ([`is_open_pond`]) only the focus threshold —, and must not be a
 /// shadow that moved between the dates; then it is kept at a closed mine or an illegal site,
 /// and elsewhere only if it is strong by the scene threshold and as large as the minimum
 /// mapping unit. New water
